@@ -1,0 +1,72 @@
+# Wegwijs: every routine task has a target. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+PY        := $(BIN)/python
+RASA      := $(BIN)/rasa
+INSTALLED := $(VENV)/.installed
+SPACY_NL  := build/spacy/nl/meta.json
+TRAINED   := models/.trained
+MODEL_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_NL)
+
+# Quiet TensorFlow's start-up chatter; keep Rasa's own logging.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install spacy train run chat validate unit stories e2e test eval bench lint clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(INSTALLED) ## Create .venv (Python 3.10) with the pinned dependencies
+$(INSTALLED): pyproject.toml requirements.lock tools/find-python.sh
+	@test -x $(PY) || "$$(tools/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade 'pip==24.3.1'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+spacy: $(SPACY_NL) ## Prepare the Dutch spaCy pipeline (nl_core_news_sm if installed, else our own)
+$(SPACY_NL): $(INSTALLED) bot/spacy_pipeline.py
+	$(PY) -m bot.spacy_pipeline build/spacy/nl
+
+train: $(TRAINED) ## Train the model when data, domain or config changed
+$(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
+	$(RASA) train --quiet --num-threads 2
+	@touch $@
+
+run: $(TRAINED) ## Start the Rasa server and the action server on localhost
+	@$(PY) -m bot.cli check-config
+	@echo "Wegwijs starts on http://localhost:5005. Chat in a second terminal with: make chat"
+	$(BIN)/honcho start --no-prefix -f Procfile
+
+chat: $(INSTALLED) ## Chat with the running bot in the terminal
+	@$(BIN)/bot chat
+
+validate: $(INSTALLED) ## Check training data, domain and stories for conflicts
+	$(RASA) data validate --fail-on-warnings --max-history 5
+
+unit: $(INSTALLED) $(SPACY_NL) ## Unit tests (bot/, actions/, components/)
+	$(BIN)/pytest -m 'not e2e' -q
+
+stories: $(TRAINED) ## Test stories: every conversation path must be predicted exactly
+	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out build/results/stories
+
+e2e: $(TRAINED) ## Conversations over REST with the real Rasa and action servers
+	$(BIN)/pytest -m e2e -q
+
+eval: $(TRAINED) ## NLU scores on held-out data; fails below the intent macro-F1 gate
+	$(PY) -m tools.nlu_eval
+
+test: validate unit stories e2e eval ## Everything CI runs
+
+bench: $(TRAINED) ## Per-message latency and memory, as ratios against a baseline pipeline
+	$(PY) -m tools.bench
+
+lint: $(INSTALLED) ## Look for duplicated code in the change
+	duplicates --change
+
+clean: ## Remove trained models and build output (keeps .venv)
+	rm -rf models build results .rasa

@@ -1,0 +1,1 @@
+"""Custom actions: read the tracker, call `bot/`, turn the result into messages and events."""

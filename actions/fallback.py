@@ -1,0 +1,35 @@
+"""Two-stage fallback: rephrase with suggested topics, then offer a person."""
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.fallback import fallback_stage, suggestions
+
+
+def recent_intents(tracker: Tracker) -> List[str]:
+    return [
+        event.get("parse_data", {}).get("intent", {}).get("name") or ""
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
+
+
+class ActionFallback(Action):
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        if fallback_stage(recent_intents(tracker)) == 1:
+            ranking = [
+                (entry.get("name"), entry.get("confidence", 0.0))
+                for entry in tracker.latest_message.get("intent_ranking", [])
+            ]
+            buttons = [{"title": b.title, "payload": b.payload} for b in suggestions(ranking)]
+            dispatcher.utter_message(response="utter_fallback_rephrase", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_fallback_offer_human")
+        return []

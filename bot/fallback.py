@@ -1,0 +1,61 @@
+"""The two-stage fallback: first ask to rephrase with suggested topics, then offer a person."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+import yaml
+
+FALLBACK_INTENT = "nlu_fallback"
+TOPICS_FILE = Path(__file__).parent / "content" / "topics.yml"
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@lru_cache(maxsize=1)
+def topic_titles() -> Dict[str, str]:
+    """Button titles for the intents a resident can pick as a topic."""
+    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))["titles"]
+
+
+@lru_cache(maxsize=1)
+def default_topics() -> List[str]:
+    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))["defaults"]
+
+
+def fallback_stage(recent_intents: Sequence[str]) -> int:
+    """1 on the first misunderstanding in a row, 2 from the second on.
+
+    `recent_intents` lists the intents of the resident's messages, newest last.
+    """
+    in_a_row = 0
+    for intent in reversed(recent_intents):
+        if intent != FALLBACK_INTENT:
+            break
+        in_a_row += 1
+    return 2 if in_a_row >= 2 else 1
+
+
+def suggestions(ranking: Iterable[Tuple[str, float]]) -> List[Button]:
+    """Up to three topics the resident may have meant: the model's best guesses that are topics,
+    filled up with the most asked topics."""
+    titles = topic_titles()
+    chosen: List[str] = []
+    for intent, _confidence in sorted(ranking, key=lambda pair: -pair[1]):
+        if intent in titles and intent not in chosen:
+            chosen.append(intent)
+        if len(chosen) == MAX_SUGGESTIONS:
+            break
+    for intent in default_topics():
+        if len(chosen) == MAX_SUGGESTIONS:
+            break
+        if intent not in chosen:
+            chosen.append(intent)
+    return [Button(title=titles[intent], payload=f"/{intent}") for intent in chosen]

@@ -1,0 +1,125 @@
+"""Keyword safety net for acute danger.
+
+The NLU model decides most crisis messages; this net makes sure none slips through, whatever else a
+message says. Recall matters more than precision here: a false alarm shows emergency numbers, a
+missed one can cost a life. Everyday expressions that only look alarming ("doodmoe") are removed
+before matching.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Pattern
+
+import yaml
+
+KEYWORDS_FILE = Path(__file__).parent / "content" / "crisis_keywords.yml"
+CATEGORIES = ("suicide", "violence", "acute")
+
+# Everyday expressions that only sound alarming, beyond the fixed phrases in the keywords file.
+_HARMLESS_FORMS = re.compile(
+    r"\b(dood ?moe|dood ?op|doodsaai|doodgewoon|doodleuk|doodnormaal|doodstil"
+    r"|(schrik|schrok|lach|lachte|verveel|verveelde|werk|werkte|ergerde?) (me|mij|ik me|ik mij) (rot|dood)"
+    r"|dood van de (honger|dorst)|over mijn dode lichaam|slaat nergens op|sla(at|g)? (een )?alarm"
+    r"|(klok|hart|motor) slaat|slaat (aan|af|op|toe|over|terug))\b"
+)
+
+# Flexible forms the fixed phrases cannot list (a word or two in between, verb forms).
+_PATTERNS = {
+    "suicide": [
+        r"zelf ?m[oa]or[dt]\w*", r"se?lf ?moor[dt]\w*", r"zelmoor[dt]\w*", r"zelfdoding", r"\bsuic\w*",
+        r"\b(wil|wou|wilde|zou|ga|wil gewoon|wil echt|will?) (\w+ ){0,2}dood\b",
+        r"\bdood (wil|willen|gaan)\b",
+        r"niet meer (willen )?(leven|bestaan|wakker (worden|te worden))",
+        r"\b(wil|wilde) (er )?niet meer (zijn|leven|bestaan|wakker)",
+        r"er (niet meer|geen zin meer in) (te )?zijn",
+        r"(een )?eind(e)? aan (mijn|m'n|me) leven", r"er (een )?eind(e)? aan (te )?maken",
+        r"(mijn|m'n) leven (te )?(beeindigen|stoppen)", r"uit het leven (stappen|te stappen)",
+        r"(mezelf|mijzelf|mij zelf) (\w+ ){0,2}(iets )?(aandoen|aan te doen|aangedaan)",
+        r"\b(me|mij) iets (aandoen|aan te doen|aangedaan)",
+        r"(me|mij|mezelf|mijzelf) (van kant|ophangen|op te hangen|snijden|kapot maken)",
+        r"van kant (te )?maken", r"zelfbeschadig\w*", r"automutil\w*", r"snij(d|den)? (me|mij|mezelf|mijzelf)",
+        r"pillen (\w+ ){0,2}(gespaard|verzameld|sparen|innemen|ingenomen)",
+        r"voor (de|een) trein (springen|te springen|spring)",
+        r"van (een|het|de) (flat|dak|brug) (af )?(springen|te springen|spring)",
+        r"spring\w* (\w+ ){0,3}(van|voor|onder|uit) (het |de |een )?(balkon|flat|dak|brug|trein|metro|raam)",
+        r"zie het (\w+ ){0,2}niet meer zitten", r"levensmoe\w*",
+        r"(geen|niet meer) (zin|reden) (meer )?(om )?(in )?(te )?(leven|het leven)",
+        r"leven (heeft|is) geen zin", r"\b113\b",
+    ],
+    "violence": [
+        r"\b(slaat|sloeg|slaan|schopt|schopte|trapt|trapte|wurgt|wurgde|stompt) (me|mij|ons|haar|hem|mijn|de kinder|het kind)\w*",
+        r"\bgeslagen\b", r"\bmishandel\w*", r"\bmisbruikt[e]?\b",
+        r"huiselijk geweld", r"\bgeweld\b", r"aanrand\w*", r"verkracht\w*", r"seksueel (\w+ )?(misbruik|lastig)",
+        r"(bedreigd|bedreigt|dreigt|dreigde) (\w+ ){0,3}(mes|wapen|pistool|vermoorden|dood|af te maken|iets aan te doen)",
+        r"(vermoorden|vermoord|doodmaken|dood maken|af maken|afmaken)\b",
+        r"niet (meer )?veilig (thuis|in huis|bij (hem|haar|mijn))", r"\bveilig thuis\b",
+        r"blauwe plekken", r"durf (\w+ ){0,2}niet (meer )?naar huis",
+    ],
+    "acute": [
+        r"bewusteloos", r"ademt (niet|nauwelijks)", r"reageert (niet|nergens) meer", r"\bniet meer wakker te krijgen",
+        r"overdosis", r"levensgevaar", r"acuut gevaar",
+        r"(ik ben|ben ik|we zijn|wij zijn|hij is|zij is|ze is|kind is|kinderen zijn) (nu )?in gevaar",
+        r"(heeft|krijgt|krijg|heb) (\w+ ){0,2}(een )?(hartaanval|beroerte|hartstilstand)",
+        r"\bbrand\b", r"bloedt (heel )?(erg|veel|hevig)", r"\b112\b",
+    ],
+}
+
+
+def _phrases(words: List[str]) -> Pattern:
+    alternatives = sorted((re.escape(normalise(w)) for w in words), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(alternatives) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> Dict[str, List[Pattern]]:
+    keywords = yaml.safe_load(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    matchers = {"harmless": [_phrases(keywords["harmless"]), _HARMLESS_FORMS]}
+    for category in CATEGORIES:
+        matchers[category] = [_phrases(keywords[category])] + [re.compile(p) for p in _PATTERNS[category]]
+    return matchers
+
+# Long single words that residents often misspell; matched with a small edit distance.
+_FUZZY_WORDS = {
+    "zelfmoord": "suicide", "zelfdoding": "suicide", "suicidaal": "suicide",
+    "mishandeling": "violence", "mishandeld": "violence", "verkrachting": "violence",
+    "bewusteloos": "acute", "zelfbeschadiging": "suicide",
+}
+_FUZZY_CUTOFF = 0.84
+
+
+@dataclass(frozen=True)
+class Alarm:
+    category: str  # suicide, violence or acute
+    matched: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, punctuation to spaces, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"[^\w']+", " ", plain)
+    return re.sub(r"\s+", " ", plain).strip()
+
+
+def detect(text: str) -> Optional[Alarm]:
+    """An Alarm when the message signals acute danger, else None."""
+    matchers = _matchers()
+    plain = normalise(text)
+    for harmless in matchers["harmless"]:
+        plain = harmless.sub(" ", plain)
+    for category in CATEGORIES:
+        for pattern in matchers[category]:
+            found = pattern.search(plain)
+            if found:
+                return Alarm(category=category, matched=found.group(0))
+    for word in set(plain.split()):
+        if len(word) >= 8:
+            close = difflib.get_close_matches(word, _FUZZY_WORDS, n=1, cutoff=_FUZZY_CUTOFF)
+            if close:
+                return Alarm(category=_FUZZY_WORDS[close[0]], matched=word)
+    return None

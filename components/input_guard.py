@@ -1,0 +1,43 @@
+"""First step of the NLU pipeline: the model reads clean, bounded text.
+
+Keeps the message as typed under `raw_text` so the safety net can still scan all of it.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.text import for_model
+
+RAW_TEXT = "raw_text"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class InputGuard(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InputGuard":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        # Training examples are curated, and cleaning them would shift their entity offsets.
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            typed = message.get(TEXT) or ""
+            message.set(RAW_TEXT, typed)
+            message.set(TEXT, for_model(typed))
+        return messages

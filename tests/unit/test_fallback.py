@@ -1,0 +1,36 @@
+from bot.fallback import FALLBACK_INTENT, Button, fallback_stage, suggestions, topic_titles
+
+
+def test_first_misunderstanding_is_stage_one():
+    assert fallback_stage(["greet", FALLBACK_INTENT]) == 1
+
+
+def test_second_in_a_row_is_stage_two():
+    assert fallback_stage(["greet", FALLBACK_INTENT, FALLBACK_INTENT]) == 2
+    assert fallback_stage([FALLBACK_INTENT] * 5) == 2
+
+
+def test_an_understood_message_in_between_starts_over():
+    assert fallback_stage([FALLBACK_INTENT, "ask_cost", FALLBACK_INTENT]) == 1
+
+
+def test_suggestions_follow_the_models_best_guesses():
+    ranking = [("nlu_fallback", 0.9), ("ask_cost", 0.3), ("greet", 0.2), ("ask_pgb", 0.25)]
+    assert suggestions(ranking) == [
+        Button(title=topic_titles()["ask_cost"], payload="/ask_cost"),
+        Button(title=topic_titles()["ask_pgb"], payload="/ask_pgb"),
+        Button(title=topic_titles()["ask_what_is_client_support"], payload="/ask_what_is_client_support"),
+    ]
+
+
+def test_without_guesses_the_most_asked_topics_are_offered():
+    payloads = [button.payload for button in suggestions([])]
+    assert payloads == ["/ask_what_is_client_support", "/start_intake", "/request_human"]
+
+
+def test_every_topic_title_is_a_known_intent():
+    import yaml
+    from bot.settings import PROJECT_ROOT
+
+    intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"])
+    assert set(topic_titles()) <= intents
