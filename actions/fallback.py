@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.fallback import fallback_stage, suggestions
+from bot.fallback import fallback_reply
 
 
 def recent_intents(tracker: Tracker) -> List[str]:
@@ -23,13 +23,9 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        if fallback_stage(recent_intents(tracker)) == 1:
-            ranking = [
-                (entry.get("name"), entry.get("confidence", 0.0))
-                for entry in tracker.latest_message.get("intent_ranking", [])
-            ]
-            buttons = [{"title": b.title, "payload": b.payload} for b in suggestions(ranking)]
-            dispatcher.utter_message(response="utter_fallback_rephrase", buttons=buttons)
-        else:
-            dispatcher.utter_message(response="utter_fallback_offer_human")
+        ranking = [
+            (entry.get("name"), entry.get("confidence", 0.0))
+            for entry in tracker.latest_message.get("intent_ranking", [])
+        ]
+        dispatcher.utter_message(**fallback_reply(recent_intents(tracker), ranking).as_message())
         return []

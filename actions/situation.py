@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.fallback import next_steps
 from bot.life_domains import domains_in_intent, known_domains, situation_messages
 
 
@@ -25,7 +26,7 @@ class ActionDescribeSituation(Action):
         domains = mentioned_domains(tracker)
         for text in situation_messages(domains):
             dispatcher.utter_message(text=text)
-        dispatcher.utter_message(response="utter_situation_next_steps")
+        dispatcher.utter_message(**next_steps().as_message())
         # Remember every area mentioned so far; the intake starts from them.
         earlier = tracker.get_slot("life_domain") or []
         return [SlotSet("life_domain", known_domains([*earlier, *domains]))]

@@ -1,33 +1,38 @@
-"""The two-stage fallback: first ask to rephrase with suggested topics, then offer a person."""
+"""Topic buttons, and the two-stage fallback: first ask to rephrase with suggested topics, then
+offer a person."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 import yaml
+
+from bot.reply import Button, Reply
 
 FALLBACK_INTENT = "nlu_fallback"
 TOPICS_FILE = Path(__file__).parent / "content" / "topics.yml"
 MAX_SUGGESTIONS = 3
 
 
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-
 @lru_cache(maxsize=1)
+def _topics() -> Dict[str, Any]:
+    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+
+
 def topic_titles() -> Dict[str, str]:
     """Button titles for the intents a resident can pick as a topic."""
-    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))["titles"]
+    return _topics()["titles"]
 
 
-@lru_cache(maxsize=1)
-def default_topics() -> List[str]:
-    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))["defaults"]
+def _reply(key: str) -> Reply:
+    content = _topics()[key]
+    return Reply(content["text"], [Button(**button) for button in content["buttons"]])
+
+
+def next_steps() -> Reply:
+    """What a resident can do after describing a situation."""
+    return _reply("next_steps")
 
 
 def fallback_stage(recent_intents: Sequence[str]) -> int:
@@ -51,11 +56,14 @@ def suggestions(ranking: Iterable[Tuple[str, float]]) -> List[Button]:
     for intent, _confidence in sorted(ranking, key=lambda pair: -pair[1]):
         if intent in titles and intent not in chosen:
             chosen.append(intent)
-        if len(chosen) == MAX_SUGGESTIONS:
-            break
-    for intent in default_topics():
-        if len(chosen) == MAX_SUGGESTIONS:
-            break
+    for intent in _topics()["defaults"]:
         if intent not in chosen:
             chosen.append(intent)
-    return [Button(title=titles[intent], payload=f"/{intent}") for intent in chosen]
+    return [Button(title=titles[intent], payload=f"/{intent}") for intent in chosen[:MAX_SUGGESTIONS]]
+
+
+def fallback_reply(recent_intents: Sequence[str], ranking: Iterable[Tuple[str, float]]) -> Reply:
+    """What to say when the latest message was not understood."""
+    if fallback_stage(recent_intents) == 1:
+        return Reply(_topics()["rephrase"], suggestions(ranking))
+    return _reply("offer_human")

@@ -1,4 +1,5 @@
-from bot.fallback import FALLBACK_INTENT, Button, fallback_stage, suggestions, topic_titles
+from bot.fallback import FALLBACK_INTENT, fallback_reply, fallback_stage, next_steps, suggestions, topic_titles
+from bot.reply import Button
 
 
 def test_first_misunderstanding_is_stage_one():
@@ -34,3 +35,21 @@ def test_every_topic_title_is_a_known_intent():
 
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"])
     assert set(topic_titles()) <= intents
+
+
+def test_first_fallback_reply_asks_to_rephrase_with_three_topics():
+    reply = fallback_reply(["greet", FALLBACK_INTENT], [("ask_cost", 0.3)])
+    assert "andere manier" in reply.text
+    assert [b.payload for b in reply.buttons] == ["/ask_cost", "/ask_what_is_client_support", "/start_intake"]
+
+
+def test_second_fallback_reply_offers_a_person():
+    reply = fallback_reply([FALLBACK_INTENT, FALLBACK_INTENT], [])
+    assert "mens" in reply.text
+    assert reply.buttons[0].payload == "/request_human"
+
+
+def test_next_steps_offer_information_intake_and_a_supporter():
+    assert [b.payload for b in next_steps().buttons] == [
+        "/ask_what_is_client_support", "/start_intake", "/request_human"]
+    assert next_steps().as_message()["buttons"][0]["title"]

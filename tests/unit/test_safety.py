@@ -2,7 +2,7 @@
 import pytest
 
 from bot.safety import detect, normalise
-from tests.conftest import REALISTIC_FILE, TRAINING_FILES, nlu_examples
+from tools.nlu_files import REALISTIC_FILE, TRAINING_FILES, nlu_examples
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,113 @@
+"""Starts the real action server and Rasa server (newest model) on free ports for a test session."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator, List
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA = str(Path(sys.executable).parent / "rasa")
+START_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check: Callable[[], bool], process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped with exit code {process.returncode}")
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{what} did not start within {START_TIMEOUT} s")
+
+
+class Servers:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.processes: List[subprocess.Popen] = []
+        self.action_port = free_port()
+        self.rasa_port = free_port()
+        self.endpoints = tmp / "endpoints.yml"
+        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+
+    def _start(self, name: str, args: List[str]) -> subprocess.Popen:
+        log = open(self.tmp / f"{name}.log", "wb")
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        process = subprocess.Popen([RASA, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.processes.append(process)
+        return process
+
+    def start_actions(self) -> None:
+        process = self._start("actions", ["run", "actions", "--actions", "actions", "--port", str(self.action_port)])
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
+                   process, "the action server")
+
+    def stop_actions(self) -> None:
+        self.processes[0].terminate()
+        self.processes[0].wait(30)
+
+    def start_rasa(self) -> None:
+        process = self._start("rasa", ["run", "--enable-api", "--port", str(self.rasa_port), "--model", "models",
+                                       "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"])
+        status = f"http://127.0.0.1:{self.rasa_port}/status"
+        wait_until(lambda: bool(requests.get(status, timeout=2).json().get("model_file")), process, "the Rasa server")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory) -> Iterator[Servers]:
+    running = Servers(tmp_path_factory.mktemp("servers"))
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop()
+
+
+class Resident:
+    """One resident chatting over the REST channel."""
+
+    def __init__(self, servers: Servers, name: str) -> None:
+        self.url = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
+        self.sender = f"{name}-{time.monotonic_ns()}"
+
+    def says(self, text: str) -> List[dict]:
+        reply = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+@pytest.fixture
+def resident(servers, request) -> Resident:
+    return Resident(servers, request.node.name)
+
+
+def text_of(replies: List[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def payloads(replies: List[dict]) -> List[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]

@@ -1,0 +1,1 @@
+"""Developer tools: NLU evaluation and benchmarks. Not part of the running bot."""

@@ -1,0 +1,22 @@
+"""Reading Rasa NLU example files as plain (intent, text) pairs, for tests and evaluations."""
+import re
+from pathlib import Path
+from typing import Iterator, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
+REALISTIC_FILE = ROOT / "tests" / "nlu" / "realistic_messages.yml"
+_ANNOTATION = re.compile(r"\[([^\]]+)\]\{[^}]*\}")
+
+
+def nlu_examples(path: Path) -> Iterator[Tuple[str, str]]:
+    """(intent, plain text) for every example in the file, entity annotations removed."""
+    for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+        if "intent" not in block:
+            continue
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                yield block["intent"], _ANNOTATION.sub(r"\1", line[2:])
