@@ -2,22 +2,30 @@
 
   bot check-config   validate the municipality file and say which spaCy pipeline is in use
   bot chat           chat with the running bot in the terminal (REST channel)
+  bot handoffs list | show REFERENCE | withdraw REFERENCE
+                     the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import List, Optional
+from zoneinfo import ZoneInfo
 
 import requests
 
+from bot.handoff_store import HandoffStore, StoredHandoff, StoreUnavailable, normalise_reference
+from bot.intake import SKIPPED
 from bot.municipality import ConfigurationError, load_municipality
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.spacy_pipeline import describe
 
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy" / "nl"
+# The store keeps UTC; an operator reads the time of day where the residents live.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def check_config(_: argparse.Namespace) -> int:
@@ -66,6 +74,128 @@ def chat(args: argparse.Namespace) -> int:
         payloads = _show(reply.json())
 
 
+STATUS_LABELS = {"new": "nieuw (new)", "withdrawn": "ingetrokken (withdrawn)"}
+CHOICE_LABELS = {
+    "chosen": "gekozen door inwoner (chosen)",
+    "matched": "voorgesteld (matched)",
+    "none": "geen organisatie (none)",
+}
+INTAKE_LABELS = (
+    ("relation", "Voor wie / relation"),
+    ("life_domains", "Levensgebieden / life domains"),
+    ("situation", "Situatie / situation"),
+    ("what_matters", "Wat belangrijk is / what matters"),
+    ("goal", "Doel / goal"),
+    ("network", "Netwerk / network"),
+    ("phase", "Fase / phase"),
+    ("urgency", "Urgentie / urgency"),
+    ("supporter_kind", "Soort ondersteuner / supporter"),
+    ("language", "Taal / language"),
+    ("accessibility", "Toegankelijkheid / accessibility"),
+    ("contact_method", "Contactwijze / contact method"),
+    ("contact_detail", "Contactgegeven / contact detail"),
+)
+
+
+def _when(moment: Optional[datetime]) -> str:
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M %Z") if moment else "—"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        value = ", ".join(value)
+    if value == SKIPPED:
+        return "overgeslagen (skipped)"
+    return str(value) if value else "—"
+
+
+def _unknown(reference: str) -> int:
+    print(f"Onbekende referentie (unknown reference): {normalise_reference(reference)}", file=sys.stderr)
+    return 1
+
+
+def handoffs_list(store: HandoffStore, args: argparse.Namespace) -> int:
+    found = store.latest(args.limit)
+    if not found:
+        print("Nog geen overdrachten (no handoffs yet).")
+        return 0
+    print(f"{'Referentie':<10}  {'Aangemaakt / created':<21}  {'Status':<24}  Organisatie / organisation")
+    for handoff in found:
+        print(
+            f"{handoff.reference:<10}  {_when(handoff.created_at):<21}  "
+            f"{STATUS_LABELS[handoff.status]:<24}  {handoff.organisation_id or '—'}"
+        )
+    return 0
+
+
+def _details(handoff: StoredHandoff) -> List[tuple]:
+    rows = [
+        ("Referentie / reference", handoff.reference),
+        ("Status", STATUS_LABELS[handoff.status]),
+        ("Aangemaakt / created", _when(handoff.created_at)),
+    ]
+    if handoff.withdrawn_at:
+        rows.append(("Ingetrokken / withdrawn", f"{_when(handoff.withdrawn_at)}; vrije tekst en contact gewist"))
+    rows += [
+        ("Organisatie / organisation", f"{handoff.organisation_id or '—'}, "
+                                       f"{CHOICE_LABELS[handoff.organisation_choice]}"),
+        ("Gesprek / conversation", handoff.conversation_id),
+        ("Toestemming / consent", _when(handoff.consent_at)),
+        ("Toestemmingstekst / consent text", handoff.consent_text),
+    ]
+    rows += [(label, _value(getattr(handoff, name))) for name, label in INTAKE_LABELS]
+    return rows
+
+
+def handoffs_show(store: HandoffStore, args: argparse.Namespace) -> int:
+    handoff = store.get(args.reference)
+    if handoff is None:
+        return _unknown(args.reference)
+    for label, value in _details(handoff):
+        print(f"{label:<34}{value}")
+    return 0
+
+
+def handoffs_withdraw(store: HandoffStore, args: argparse.Namespace) -> int:
+    handoff = store.get(args.reference)
+    if handoff is None:
+        return _unknown(args.reference)
+    if handoff.status == "withdrawn":
+        print(f"{handoff.reference} was al ingetrokken op {_when(handoff.withdrawn_at)} (already withdrawn).")
+        return 0
+    store.withdraw(handoff.reference)
+    print(f"{handoff.reference} ingetrokken; vrije tekst en contactgegevens gewist.")
+    print("(withdrawn; free text and contact detail erased)")
+    return 0
+
+
+def handoffs(args: argparse.Namespace) -> int:
+    store = HandoffStore(get_settings().database_url)
+    try:
+        store.migrate()  # a fresh database gets its table; an up-to-date one is left alone
+        return args.action(store, args)
+    except StoreUnavailable as error:
+        print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def _handoffs_parser(commands: argparse._SubParsersAction) -> None:
+    handoffs_parser = commands.add_parser("handoffs", help="list, show or withdraw stored handoffs")
+    handoffs_parser.set_defaults(run=handoffs)
+    actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw", required=True)
+    list_parser = actions.add_parser("list", help="the newest handoffs first")
+    list_parser.add_argument("--limit", type=int, default=20, help="how many (default: %(default)s)")
+    list_parser.set_defaults(action=handoffs_list)
+    show_parser = actions.add_parser("show", help="everything stored for one handoff")
+    show_parser.add_argument("reference", help="e.g. WW-K7M2QX")
+    show_parser.set_defaults(action=handoffs_show)
+    withdraw_parser = actions.add_parser("withdraw", help="the resident withdrew: erase their words and contact")
+    withdraw_parser.add_argument("reference", help="e.g. WW-K7M2QX")
+    withdraw_parser.set_defaults(action=handoffs_withdraw)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot", description="Wegwijs operator and developer tasks.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -73,6 +203,7 @@ def parser() -> argparse.ArgumentParser:
     chat_parser = commands.add_parser("chat", help="chat with the running bot in the terminal")
     chat_parser.add_argument("--url", default=get_settings().rasa_url, help="Rasa server (default: %(default)s)")
     chat_parser.set_defaults(run=chat)
+    _handoffs_parser(commands)
     return root
 
 

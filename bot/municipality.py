@@ -1,4 +1,4 @@
-"""The municipality file: name, general channels, client-support desk, hours and contact time.
+"""The municipality file: name, channels, client-support desk, contact time and social map.
 
 Validated when loaded; every error names the field it is about, so a wrong file is easy to fix.
 """
@@ -6,57 +6,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
-import phonenumbers
 import yaml
-from pydantic import BaseModel, EmailStr, HttpUrl, ValidationError, conint, constr, validator
+from pydantic import ValidationError, conint, validator
 
+from bot.channels import Channels, Strict, Text
 from bot.settings import get_settings
-
-Text = constr(strip_whitespace=True, min_length=1)
+from bot.social_map import Organisation
 
 
 class ConfigurationError(Exception):
     """The municipality file is missing or invalid; the message says where and why."""
-
-
-def _dutch_phone(value: str) -> str:
-    try:
-        number = phonenumbers.parse(value, "NL")
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(f"'{value}' is not a phone number ({error})") from None
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError(f"'{value}' is not a possible Dutch phone number")
-    return value
-
-
-class Strict(BaseModel):
-    class Config:
-        extra = "forbid"  # a misspelt key is an error, not a silently ignored field
-
-
-class OpeningHours(Strict):
-    days: Text
-    hours: Text
-
-
-class Channels(Strict):
-    """How residents reach a desk. At least a phone number; the rest is optional."""
-
-    phone: Text
-    email: Optional[EmailStr] = None
-    website: Optional[HttpUrl] = None
-    address: Optional[Text] = None
-    hours: List[OpeningHours]
-
-    _phone = validator("phone", allow_reuse=True)(_dutch_phone)
-
-    @validator("hours")
-    def _has_hours(cls, value: List[OpeningHours]) -> List[OpeningHours]:
-        if not value:
-            raise ValueError("list at least one period with opening hours")
-        return value
 
 
 class ContactTime(Strict):
@@ -74,6 +35,17 @@ class Municipality(Strict):
     general: Channels
     client_support: ClientSupportDesk
     contact_time: ContactTime
+    social_map: List[Organisation]
+
+    @validator("social_map")
+    def _unique_ids(cls, organisations: List[Organisation]) -> List[Organisation]:
+        if not organisations:
+            raise ValueError("list at least one organisation that offers client support")
+        ids = [o.id for o in organisations]
+        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        if doubles:
+            raise ValueError(f"organisation ids must be unique; repeated: {', '.join(doubles)}")
+        return organisations
 
 
 def load_municipality(path: Path) -> Municipality:

@@ -10,15 +10,28 @@ from functools import lru_cache
 from pathlib import Path
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MUNICIPALITY_FILE = PROJECT_ROOT / "municipalities" / "voorbeeldstad.yml"
+# The handoff store; the folder is created when the store first opens the file.
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'wegwijs.db'}"
 
 
 @dataclass(frozen=True)
 class Settings:
     municipality_file: Path
     rasa_url: str
+    database_url: str
+
+
+def _database_url(raw: str) -> str:
+    """A relative SQLite path is taken from the project root, like the municipality file."""
+    url = make_url(raw)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if not Path(url.database).is_absolute():
+            url = url.set(database=str(PROJECT_ROOT / url.database))
+    return url.render_as_string(hide_password=False)
 
 
 @lru_cache(maxsize=1)
@@ -30,4 +43,5 @@ def get_settings() -> Settings:
     return Settings(
         municipality_file=municipality_file,
         rasa_url=os.getenv("WEGWIJS_RASA_URL", "http://localhost:5005"),
+        database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
     )

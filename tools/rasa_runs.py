@@ -14,6 +14,8 @@ from typing import Dict, List, Tuple
 
 RASA = str(Path(sys.executable).parent / "rasa")
 SPLIT_SEED = "42"
+# Rasa writes one report per entity extractor; the first that exists is the model's own.
+ENTITY_REPORTS = ("DIETClassifier_report.json", "CRFEntityExtractor_report.json")
 
 
 def rasa(*args: str) -> float:
@@ -40,7 +42,8 @@ def test_nlu(model: Path, test_data: Path, out: Path) -> Dict[str, float]:
     """Rasa's NLU test; returns intent and entity macro-F1 from its JSON reports."""
     rasa("test", "nlu", "--quiet", "-m", str(model), "--nlu", str(test_data), "--out", str(out))
     intents = json.loads((out / "intent_report.json").read_text())
-    entities = json.loads((out / "DIETClassifier_report.json").read_text())
+    entity_report = next(out / name for name in ENTITY_REPORTS if (out / name).exists())
+    entities = json.loads(entity_report.read_text())
     return {
         "intent_macro_f1": intents["macro avg"]["f1-score"],
         "intent_accuracy": intents["accuracy"],

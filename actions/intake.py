@@ -1,0 +1,110 @@
+"""The intake form: one question at a time; answers interpreted by `bot.intake`."""
+from abc import ABC, abstractmethod
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import intake_replies
+from bot.intake import Answer, Intake, interpret, steps_for
+from bot.life_domains import domains_in_intent, known_domains
+
+SLOT_PREFIX = "intake_"
+# Messages that are not an answer: the resident asks something else, and the form steps aside
+# (rules in data/stories/rules_intake.yml answer them, then the form continues).
+INTERRUPTIONS = {
+    "request_human", "crisis", "stop", "restart", "bot_challenge", "out_of_scope", "ask_capabilities",
+    "ask_what_is_client_support", "ask_cost", "ask_independence", "ask_referral", "ask_eligibility",
+    "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
+    "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
+}
+
+
+def intake_from(tracker: Tracker) -> Intake:
+    """The intake so far, from the form's slots."""
+    values = {
+        name[len(SLOT_PREFIX):]: value
+        for name, value in tracker.slots.items()
+        if name.startswith(SLOT_PREFIX)
+    }
+    return Intake.from_values(values)
+
+
+def answer_from(tracker: Tracker) -> Answer:
+    message = tracker.latest_message
+    intent = (message.get("intent") or {}).get("name") or ""
+    entities = message.get("entities") or []
+
+    def entity(name: str) -> Optional[str]:
+        return next((e.get("value") for e in entities if e.get("entity") == name), None)
+
+    areas = known_domains(domains_in_intent(intent) + [e.get("value") for e in entities if e.get("entity") == "life_domain"])
+    return Answer(text=message.get("text") or "", intent=intent, choice=entity("choice"),
+                  areas=tuple(areas), relation=entity("relation"))
+
+
+def say(dispatcher: CollectingDispatcher, key: Optional[str]) -> None:
+    """Sends one of the intake texts, by its (dotted) key in bot/content/intake.yml."""
+    if not key:
+        return
+    text: Any = intake_replies.texts()
+    for part in key.split("."):
+        text = text[part]
+    dispatcher.utter_message(text=text)
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[str]:
+        return [SLOT_PREFIX + step for step in steps_for(tracker.get_slot("intake_consent"))]
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        answer = answer_from(tracker)
+        if not requested or (answer.intent in INTERRUPTIONS and not answer.choice):
+            return []  # no answer: the form steps aside for the rules
+        step = requested[len(SLOT_PREFIX):]
+        mentioned = tracker.get_slot("life_domain") or []
+        result = interpret(step, answer, intake_from(tracker), mentioned)
+        say(dispatcher, result.retry)
+        say(dispatcher, result.note)
+        events = [SlotSet(requested, result.value)]
+        if step == "consent" and result.value == "yes":
+            events.append(SlotSet("intake_consent_at", datetime.now(timezone.utc).isoformat()))
+        if step == "life_domains" and answer.intent == "deny":
+            events.append(SlotSet("life_domain", []))
+        return events
+
+    async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        # Answers were interpreted while extracting; pass them on (with any earlier slot fills).
+        return [SlotSet(name, value) for name, value in tracker.slots_to_validate().items()]
+
+
+class _AskIntakeStep(Action, ABC):
+    """Asks one intake step; the wording may depend on what the resident said before."""
+
+    step: str
+
+    @abstractmethod
+    def name(self) -> str:
+        """Set per step below."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        mentioned = known_domains(tracker.get_slot("life_domain") or [])
+        dispatcher.utter_message(**intake_replies.question(self.step, intake_from(tracker), mentioned).as_message())
+        return []
+
+
+# Rasa asks a form slot with the action `action_ask_<slot>`: one small class per step.
+ASK_ACTIONS = [
+    type(
+        f"ActionAskIntake{step.title().replace('_', '')}",
+        (_AskIntakeStep,),
+        {"step": step, "name": lambda self, step=step: f"action_ask_{SLOT_PREFIX}{step}"},
+    )
+    for step in steps_for("yes")
+]

@@ -1,0 +1,127 @@
+"""What Wegwijs says during the intake and the handoff, built from content/intake.yml."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy
+import yaml
+
+from bot.fallback import topic_titles
+from bot.intake import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
+from bot.life_domains import life_domains
+from bot.municipality import Municipality
+from bot.reply import Button, Reply
+from bot.social_map import Match
+from bot.summary import LABELS, readable, summary_text
+
+CONTENT_FILE = Path(__file__).parent / "content" / "intake.yml"
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+@lru_cache(maxsize=1)
+def texts() -> Dict[str, Any]:
+    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+
+
+def choose(value: str) -> str:
+    """The payload of a button that picks `value` for the current step."""
+    return '/choose{"choice": "%s"}' % value
+
+
+def ask_life_domains(mentioned: List[str]) -> Reply:
+    """Confirm the areas the resident already mentioned, or let them pick one."""
+    if mentioned:
+        areas = " en ".join(life_domains()[d].label for d in mentioned)
+        return Reply(texts()["life_domains_prefilled"].format(areas=areas),
+                     [Button("Ja, dat klopt", "/affirm"), Button("Nee, iets anders", "/deny")])
+    buttons = [Button(topic_titles()[f"domain_{value}"], choose(value)) for value in life_domains()]
+    return Reply(texts()["life_domains_open"], buttons + [Button("Overslaan", "/skip")])
+
+
+def ask_consent() -> Reply:
+    return Reply(texts()["consent"], [Button(texts()["consent_yes"], "/affirm"), Button(texts()["consent_no"], "/deny")])
+
+
+def _button(spec: Dict[str, str]) -> Button:
+    return Button(spec["title"], choose(spec["choice"]) if "choice" in spec else spec["payload"])
+
+
+def question(step: str, intake: Intake, mentioned: List[str]) -> Reply:
+    """The question for one intake step; some depend on what the resident said before."""
+    if step == "life_domains":
+        return ask_life_domains(mentioned)
+    if step == "consent":
+        return ask_consent()
+    if step == "contact_detail":
+        return Reply(texts()["contact_detail"][contact_method_of(intake)])
+    spec = texts()["questions"][step]
+    return Reply(spec["text"], [_button(b) for b in spec.get("buttons", [])])
+
+
+def summary(intake: Intake, consent: bool) -> List[Reply]:
+    steps = QUESTION_STEPS + (CONTACT_STEPS if consent else ())
+    return [
+        Reply(summary_text(intake, steps)),
+        Reply(texts()["summary_question"], [Button(texts()["summary_yes"], "/affirm"),
+                                             Button(texts()["summary_change"], "/correct_intake")]),
+    ]
+
+
+def correction_question(intake: Intake, consent: bool) -> Reply:
+    """One button per part of the summary, showing what it says now."""
+    steps = QUESTION_STEPS + (CONTACT_STEPS if consent else ())
+    buttons = [Button(f"{LABELS[step]}: {readable(intake, step)}"[:60], choose(step)) for step in steps]
+    return Reply(texts()["correction_question"], buttons)
+
+
+def _organisation_lines(match: Match) -> str:
+    organisation = match.organisation
+    lines = [f"{organisation.name}: {organisation.description}", match.explanation(),
+             f"Telefoon: {organisation.contact.phone}"]
+    if organisation.capacity_note:
+        lines.append(organisation.capacity_note)
+    return "\n".join(lines)
+
+
+def offer(matches: List[Match], consent: bool, municipality: Municipality) -> List[Reply]:
+    """The fitting organisations; with consent, buttons to choose one (or no preference)."""
+    desk = municipality.client_support
+    if not matches:
+        return [Reply(texts()["offer_none"].format(desk=desk.name, phone=desk.phone))]
+    replies = [Reply(texts()["offer_intro"])] + [Reply(_organisation_lines(m)) for m in matches]
+    if not consent:
+        return replies + [Reply(texts()["offer_without_consent"])]
+    buttons = [Button(m.organisation.name, choose(m.organisation.id)) for m in matches]
+    return replies + [Reply(texts()["offer_choose"], buttons + [Button(texts()["offer_no_preference"], choose("none"))])]
+
+
+def contact_deadline(today: date, working_days: int) -> date:
+    """The date `working_days` working days (Monday to Friday) after today."""
+    return numpy.busday_offset(numpy.datetime64(today, "D"), working_days, roll="forward").astype(date)
+
+
+def dutch_date(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def handoff_done(reference: str, organisation_name: Optional[str], intake: Intake,
+                 municipality: Municipality, today: date) -> List[Reply]:
+    desk = municipality.client_support
+    deadline = contact_deadline(today, municipality.contact_time.working_days)
+    contact = readable(intake, "contact_method")
+    return [
+        Reply(texts()["handoff_done"].format(organisation=organisation_name or desk.name, reference=reference,
+                                             deadline=f"op {dutch_date(deadline)}", contact=contact)),
+        Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone)),
+    ]
+
+
+def handoff_unavailable(municipality: Municipality, retry_payload: str) -> Reply:
+    desk = municipality.client_support
+    return Reply(texts()["handoff_unavailable"].format(desk=desk.name, phone=desk.phone),
+                 [Button(texts()["handoff_retry"], retry_payload)])
