@@ -1,10 +1,11 @@
-"""Session start: put the municipality's name in a slot, so fixed responses can use it."""
+"""Session start and restart: the municipality's name in a slot; a clean slate on request."""
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.fallback import restarted
 from bot.municipality import current_municipality
 
 
@@ -20,3 +21,16 @@ class ActionSessionStart(Action):
             SlotSet("municipality", current_municipality().name),
             ActionExecuted("action_listen"),
         ]
+
+
+class ActionRestart(Action):
+    """Replaces Rasa's default restart, to say in Dutch that the conversation is forgotten."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(**restarted().as_message())
+        return [Restarted()]

@@ -30,6 +30,11 @@ def _reply(key: str) -> Reply:
     return Reply(content["text"], [Button(**button) for button in content["buttons"]])
 
 
+def restarted() -> Reply:
+    """What the resident reads after starting over."""
+    return Reply(_topics()["restarted"])
+
+
 def next_steps() -> Reply:
     """What a resident can do after describing a situation."""
     return _reply("next_steps")

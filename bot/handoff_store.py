@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     select,
+    text,
     update,
 )
 from sqlalchemy import exc
@@ -39,7 +41,6 @@ from bot.intake import CONTACT_STEPS, FREE_TEXT_STEPS, Intake
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 ORGANISATION_CHOICES = ("chosen", "matched", "none")
-STATUSES = ("new", "withdrawn")
 # Erased on withdrawal: whatever the resident wrote in their own words, and how to reach them.
 # The coded answers (relation, life domains, phase, supporter kind) stay, for counts only.
 ERASED_ON_WITHDRAWAL = FREE_TEXT_STEPS + CONTACT_STEPS
@@ -53,10 +54,15 @@ REFERENCE_ATTEMPTS = 5
 # A resident waits for the answer: give up on an unreachable PostgreSQL server after a few seconds.
 CONNECT_TIMEOUT_SECONDS = 5
 
+# Processes starting at once must not migrate at once: the others wait on this PostgreSQL advisory
+# lock, then find the schema up to date. Alembic's context is process-global, hence the thread lock.
+MIGRATION_LOCK_KEY = 0x5765677769  # "Wegwi"
+_MIGRATING = threading.Lock()
+
 
 class StoreUnavailable(Exception):
-    """The database cannot be reached (down, restarted, locked, not migrated). Nothing was stored;
-    the caller asks the resident to try again a little later."""
+    """The database cannot be reached (down, restarting, locked). Nothing was stored: every write
+    is one transaction. The caller asks the resident to try again a little later."""
 
 
 def new_reference() -> str:
@@ -260,7 +266,9 @@ class HandoffStore:
         # Config values are %-interpolated; a percent-encoded URL must survive that.
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
-            with self._get_engine().begin() as connection:
+            with _MIGRATING, self._get_engine().begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except _UNAVAILABLE as error:
@@ -269,8 +277,9 @@ class HandoffStore:
     def store(self, record: HandoffRecord) -> StoredHandoff:
         """Stores a handoff exactly once per (conversation, idempotency key); returns the stored one.
 
-        Storing the same pair again, also from another process at the same moment, returns the
-        handoff that is already there: the unique constraint decides, not a check-then-insert.
+        Storing the same pair again returns the handoff that is already there. A look first answers
+        a plain retry; when two processes race past it, the unique constraint decides and the loser
+        returns the winner's handoff.
         """
         for _ in range(REFERENCE_ATTEMPTS):
             try:

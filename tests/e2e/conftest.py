@@ -41,12 +41,13 @@ class Servers:
         self.processes: List[subprocess.Popen] = []
         self.action_port = free_port()
         self.rasa_port = free_port()
+        self.database_url = f"sqlite:///{tmp / 'handoffs.db'}"
         self.endpoints = tmp / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
 
     def _start(self, name: str, args: List[str]) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "wb")
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "WEGWIJS_DATABASE_URL": self.database_url}
         process = subprocess.Popen([RASA, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         self.processes.append(process)
         return process

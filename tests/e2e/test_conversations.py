@@ -93,3 +93,9 @@ def test_bad_input_gets_a_friendly_answer_without_markup(resident, message):
     assert text.strip(), "the resident must always get an answer"
     assert "<script" not in text and "<img" not in text and "onerror" not in text
     assert "Traceback" not in text and "Exception" not in text
+
+
+def test_restart_forgets_the_conversation(resident):
+    resident.says("ik zorg voor mijn moeder en het wordt me te veel")
+    replies = resident.says("ik wil opnieuw beginnen")
+    assert "vergeten" in text_of(replies)

@@ -3,7 +3,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.fallback import ActionFallback
 from actions.local_info import ActionContactDetails, ActionContactHuman, ActionOutOfScope, ActionWaitingTime
-from actions.session import ActionSessionStart
+from actions.session import ActionRestart, ActionSessionStart
 from actions.situation import ActionDescribeSituation
 from bot.life_domains import life_domains
 from tests.unit.actions_support import run, tracker_after, user_event
@@ -76,3 +76,9 @@ def test_second_fallback_in_a_row_offers_a_person():
     messages, _ = run(ActionFallback(), tracker)
     assert "mens" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == "/request_human"
+
+
+def test_restart_says_the_conversation_is_forgotten_and_restarts():
+    messages, events = run(ActionRestart(), tracker_after(user_event("restart", "begin opnieuw")))
+    assert "opnieuw" in messages[0]["text"]
+    assert events[0]["event"] == "restart"

@@ -5,6 +5,8 @@ or with anyone else using the same database. Set WEGWIJS_TEST_POSTGRES_URL to us
 """
 import os
 import re
+import subprocess
+import sys
 import threading
 import uuid
 from dataclasses import fields
@@ -27,6 +29,7 @@ from bot.handoff_store import (
     metadata,
 )
 from bot.intake import SKIPPED, Intake
+from bot.settings import PROJECT_ROOT
 
 POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/none"
@@ -124,6 +127,27 @@ def test_migrate_creates_the_table_and_can_run_again(store_url):
         handoff_store.close()
     assert {"handoffs", "alembic_version"} <= set(tables)
     assert version == "0001"
+
+
+def test_processes_starting_at_once_migrate_once(postgres_url):
+    # Several action-server processes starting together on a fresh database: none may crash.
+    # Each child imports first and says so; then all are released at once, to make them collide.
+    code = (
+        "import sys; import alembic.command; from bot.handoff_store import HandoffStore; "
+        "print('ready', flush=True); sys.stdin.readline(); HandoffStore(sys.argv[1]).migrate()"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, postgres_url], cwd=PROJECT_ROOT, text=True,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    assert [process.stdout.readline().strip() for process in processes] == ["ready"] * 3
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    errors = [process.communicate(timeout=60)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], errors
+    assert count_rows(postgres_url) == 0
 
 
 def test_the_model_matches_the_migrations(store):

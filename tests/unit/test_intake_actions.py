@@ -1,0 +1,139 @@
+"""The intake form's validation action and the handoff actions, on real trackers and a real store."""
+from datetime import datetime, timezone
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions import handoff as handoff_actions
+from actions.handoff import (
+    ActionAskCorrection, ActionCorrectIntake, ActionOfferOrganisations, ActionShowIntakeSummary, ActionSubmitHandoff,
+)
+from actions.intake import ASK_ACTIONS, ValidateIntakeForm
+from bot.handoff_store import HandoffStore
+from bot.settings import get_settings
+from tests.unit.actions_support import run, tracker_after, user_event
+
+CONSENT_AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc).isoformat()
+FILLED = {
+    "intake_relation": "ouder", "intake_life_domains": ["wonen", "geldzaken"], "intake_situation": "Huur achter",
+    "intake_what_matters": "Thuis blijven", "intake_goal": "Een regeling", "intake_network": "niemand",
+    "intake_phase": "orienting", "intake_urgency": "overgeslagen", "intake_supporter_kind": "no_preference",
+    "intake_language": "Nederlands", "intake_accessibility": "geen", "intake_consent": "yes",
+    "intake_consent_at": CONSENT_AT, "intake_contact_method": "phone", "intake_contact_detail": "06 12345678",
+}
+
+
+def form_turn(requested: str, event: dict, **slots):
+    tracker = tracker_after(event, slots={"requested_slot": requested, **slots})
+    return run(ValidateIntakeForm(), tracker)
+
+
+def test_an_answer_fills_the_requested_step():
+    messages, events = form_turn("intake_goal", user_event("nlu_fallback", "dat ik thuis kan blijven"))
+    assert SlotSet("intake_goal", "dat ik thuis kan blijven") in events
+    assert messages == []
+
+
+def test_a_rights_question_mid_intake_is_not_taken_as_an_answer():
+    _, events = form_turn("intake_goal", user_event("ask_cost", "kost dit eigenlijk geld?"))
+    assert not any(e.get("name") == "intake_goal" for e in events if e.get("event") == "slot")
+
+
+def test_an_invalid_phone_number_gets_a_friendly_retry():
+    messages, events = form_turn("intake_contact_detail", user_event("nlu_fallback", "weet ik niet uit mijn hoofd"),
+                                 intake_consent="yes", intake_contact_method="phone")
+    assert SlotSet("intake_contact_detail", None) in events
+    assert "telefoonnummer" in messages[0]["text"]
+
+
+def test_consent_is_timestamped():
+    _, events = form_turn("intake_consent", user_event("affirm", "ja hoor"))
+    assert SlotSet("intake_consent", "yes") in events
+    assert any(e.get("name") == "intake_consent_at" and e.get("value") for e in events)
+
+
+def test_without_consent_the_form_asks_no_contact_details():
+    answered = {k: v for k, v in FILLED.items() if not k.startswith(("intake_consent", "intake_contact"))}
+    _, events = form_turn("intake_consent", user_event("deny", "nee"), **answered)
+    assert SlotSet("intake_consent", "no") in events
+    assert SlotSet("requested_slot", None) in events
+
+
+def test_every_step_has_a_question():
+    steps = {cls().name()[len("action_ask_"):] for cls in ASK_ACTIONS}
+    assert steps == {name for name in FILLED if name != "intake_consent_at"}
+    for cls in ASK_ACTIONS:
+        messages, _ = run(cls(), tracker_after(user_event("start_intake"), slots=FILLED))
+        assert messages[0]["text"]
+
+
+def test_summary_then_correction_of_one_part():
+    messages, _ = run(ActionShowIntakeSummary(), tracker_after(user_event("affirm"), slots=FILLED))
+    assert "Huur achter" in messages[0]["text"] and messages[1]["buttons"][1]["payload"] == "/correct_intake"
+    messages, _ = run(ActionAskCorrection(), tracker_after(user_event("correct_intake"), slots=FILLED))
+    assert any("Wat u wilt bereiken: Een regeling" in b["title"] for b in messages[0]["buttons"])
+    choice = [{"entity": "choice", "value": "contact_method"}]
+    _, events = run(ActionCorrectIntake(), tracker_after(user_event("choose", "", choice), slots=FILLED))
+    assert events == [SlotSet("intake_contact_method", None), SlotSet("intake_contact_detail", None)]
+
+
+def test_organisations_are_offered_and_remembered():
+    messages, events = run(ActionOfferOrganisations(), tracker_after(user_event("affirm"), slots=FILLED))
+    offered = events[0]["value"]
+    assert events[0]["name"] == "intake_offered" and len(offered) == 3
+    assert messages[-1]["buttons"][-1]["title"] == "Geen voorkeur"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", f"sqlite:///{tmp_path / 'handoffs.db'}")
+    get_settings.cache_clear()
+    handoff_actions.handoff_store.cache_clear()
+    yield HandoffStore(f"sqlite:///{tmp_path / 'handoffs.db'}")
+    get_settings.cache_clear()
+    handoff_actions.handoff_store.cache_clear()
+
+
+def submit(choice: str):
+    slots = {**FILLED, "intake_offered": ["geldwijs-voorbeeldstad", "meedenkers-voorbeeldstad"]}
+    tracker = tracker_after(user_event("choose", "", [{"entity": "choice", "value": choice}]), slots=slots)
+    return run(ActionSubmitHandoff(), tracker)
+
+
+def test_the_chosen_organisation_gets_the_handoff_once(store):
+    messages, events = submit("meedenkers-voorbeeldstad")
+    reference = events[0]["value"]
+    assert reference in messages[0]["text"] and "Meedenkers Voorbeeldstad" in messages[0]["text"]
+    again, _ = submit("meedenkers-voorbeeldstad")  # a retried message or a double click
+    assert reference in again[0]["text"]
+    stored = store.latest()
+    assert len(stored) == 1 and stored[0].organisation_choice == "chosen"
+    assert stored[0].situation == "Huur achter" and stored[0].contact_detail == "06 12345678"
+    assert "contact met u opneemt" in stored[0].consent_text
+
+
+def test_no_preference_stores_the_best_match(store):
+    submit("none")
+    (stored,) = store.latest()
+    assert (stored.organisation_id, stored.organisation_choice) == ("geldwijs-voorbeeldstad", "matched")
+
+
+def test_without_consent_nothing_is_stored(store):
+    slots = {**FILLED, "intake_consent": "no"}
+    messages, events = run(ActionSubmitHandoff(), tracker_after(user_event("choose"), slots=slots))
+    assert (messages, events) == ([], [])
+    store.migrate()
+    assert store.latest() == []
+
+
+def test_an_unreachable_database_loses_nothing_and_offers_a_retry(monkeypatch):
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    handoff_actions.handoff_store.cache_clear()
+    try:
+        messages, events = submit("meedenkers-voorbeeldstad")
+    finally:
+        get_settings.cache_clear()
+        handoff_actions.handoff_store.cache_clear()
+    assert events == [] and "niet kwijt" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == '/choose{"choice": "meedenkers-voorbeeldstad"}'
