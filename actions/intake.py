@@ -20,6 +20,16 @@ INTERRUPTIONS = {
     "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
     "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
 }
+# While giving a phone number or address, "mijn nummer is ..." reads like a question about ours:
+# there only the messages that must always interrupt do so.
+ALWAYS_INTERRUPT = {"crisis", "stop", "restart", "request_human"}
+
+
+def interrupts(step: str, answer: Answer) -> bool:
+    """True when the message is not an answer to the step but something to handle first."""
+    if answer.choice:
+        return False
+    return answer.intent in (ALWAYS_INTERRUPT if step == "contact_detail" else INTERRUPTIONS)
 
 
 def intake_from(tracker: Tracker) -> Intake:
@@ -65,7 +75,7 @@ class ValidateIntakeForm(FormValidationAction):
     async def get_extraction_events(self, dispatcher, tracker, domain) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         answer = answer_from(tracker)
-        if not requested or (answer.intent in INTERRUPTIONS and not answer.choice):
+        if not requested or interrupts(requested[len(SLOT_PREFIX):], answer):
             return []  # no answer: the form steps aside for the rules
         step = requested[len(SLOT_PREFIX):]
         mentioned = tracker.get_slot("life_domain") or []

@@ -12,6 +12,8 @@ from typing import Dict, List, Optional, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.life_domains import known_domains
+
 SKIPPED = "overgeslagen"
 
 RELATIONS = ("zelf", "partner", "ouder", "kind", "familie", "ander")
@@ -51,6 +53,9 @@ class Intake:
         """Builds an intake from slot-like values, ignoring unknown keys and empty values."""
         known = {f.name for f in fields(cls)}
         kept = {k: v for k, v in values.items() if k in known and v not in (None, "", [])}
+        # A skipped areas step holds the SKIPPED marker, not a list: keep only real areas.
+        areas = kept.get("life_domains")
+        kept["life_domains"] = known_domains(areas) if isinstance(areas, list) else []
         return cls(**kept)
 
     def answered(self, step: str) -> bool:

@@ -108,3 +108,8 @@ def test_intake_from_values_ignores_unknown_and_empty_values():
     intake = Intake.from_values({"relation": "kind", "goal": "", "consent": "yes", "life_domains": ["wonen"]})
     assert intake == Intake(relation="kind", life_domains=["wonen"])
     assert intake.given("goal") is None and not Intake(goal=SKIPPED).answered("goal")
+
+
+def test_a_skipped_areas_step_gives_no_areas():
+    assert Intake.from_values({"life_domains": SKIPPED}).life_domains == []
+    assert Intake.from_values({"life_domains": ["wonen", "hobby"]}).life_domains == ["wonen"]

@@ -137,3 +137,21 @@ def test_an_unreachable_database_loses_nothing_and_offers_a_retry(monkeypatch):
         handoff_actions.handoff_store.cache_clear()
     assert events == [] and "niet kwijt" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == '/choose{"choice": "meedenkers-voorbeeldstad"}'
+
+
+def test_a_phone_number_that_reads_like_a_question_is_still_an_answer():
+    messages, events = form_turn("intake_contact_detail", user_event("ask_contact_details", "mijn nummer is 06-12345678"),
+                                 intake_consent="yes", intake_contact_method="phone")
+    assert SlotSet("intake_contact_detail", "06 12345678") in events
+
+
+def test_a_crisis_interrupts_even_the_contact_step():
+    _, events = form_turn("intake_contact_detail", user_event("crisis", "ik wil dood"),
+                          intake_consent="yes", intake_contact_method="phone")
+    assert not any(e.get("name") == "intake_contact_detail" for e in events)
+
+
+def test_the_summary_of_an_all_skipped_intake_without_consent():
+    skipped = {name: "overgeslagen" for name in FILLED if name.startswith("intake_") and "consent" not in name}
+    messages, _ = run(ActionShowIntakeSummary(), tracker_after(user_event("deny"), slots={**skipped, "intake_consent": "no"}))
+    assert "- Onderwerpen: niet ingevuld" in messages[0]["text"] and "Contact" not in messages[0]["text"]
