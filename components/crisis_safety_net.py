@@ -1,7 +1,9 @@
-"""Last step of the NLU pipeline: acute danger always wins.
+"""Last step of the NLU pipeline: acute danger always wins, and an unreadable message is not guessed.
 
 When `bot.safety` finds a danger signal, the parse result says `crisis` with full confidence,
-whatever the model or the fallback classifier decided. Goes after every other classifier.
+whatever the model or the fallback classifier decided. A message without any readable word
+(empty, only emoji, only markup) is `nlu_fallback`, so the resident is asked to rephrase.
+Goes after every other classifier.
 """
 from __future__ import annotations
 
@@ -11,13 +13,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import detect
+from bot.text import clean_message, has_words
 from components.input_guard import RAW_TEXT
+from components.intent_override import override_intent
 
 CRISIS_INTENT = "crisis"
+FALLBACK_INTENT = "nlu_fallback"
 SAFETY_NET_KEY = "safety_net"
 
 
@@ -35,17 +40,12 @@ class CrisisSafetyNet(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            alarm = detect(message.get(RAW_TEXT) or message.get(TEXT) or "")
-            if alarm is None:
-                continue
-            crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
-            ranking = [crisis] + [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get("name") != CRISIS_INTENT
-            ]
-            message.set(INTENT, crisis, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            # Only the category, never the matched words: parse results can end up in logs.
-            message.set(SAFETY_NET_KEY, {"category": alarm.category}, add_to_output=True)
+            typed = message.get(RAW_TEXT) or message.get(TEXT) or ""
+            alarm = detect(typed)
+            if alarm is not None:
+                override_intent(message, CRISIS_INTENT)
+                # Only the category, never the matched words: parse results can end up in logs.
+                message.set(SAFETY_NET_KEY, {"category": alarm.category}, add_to_output=True)
+            elif not has_words(clean_message(typed)):
+                override_intent(message, FALLBACK_INTENT)
         return messages

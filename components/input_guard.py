@@ -1,6 +1,8 @@
 """First step of the NLU pipeline: the model reads clean, bounded text.
 
-Keeps the message as typed under `raw_text` so the safety net can still scan all of it.
+Keeps the message as typed under `raw_text` so the safety net can still scan all of it. A message
+with nothing readable left gets a neutral placeholder: classifiers fail on a message without any
+feature, and the last component turns such a message into `nlu_fallback` anyway.
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.text import for_model
+from bot.text import for_model, has_words
 
 RAW_TEXT = "raw_text"
+PLACEHOLDER = "?"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -39,5 +42,6 @@ class InputGuard(GraphComponent):
         for message in messages:
             typed = message.get(TEXT) or ""
             message.set(RAW_TEXT, typed)
-            message.set(TEXT, for_model(typed))
+            cleaned = for_model(typed)
+            message.set(TEXT, cleaned if has_words(cleaned) else PLACEHOLDER)
         return messages

@@ -53,3 +53,13 @@ def test_safety_net_leaves_ordinary_messages_alone():
     (message,) = CrisisSafetyNet().process([classified("wat kost het", "ask_cost", 0.95)])
     assert message.get(INTENT) == {"name": "ask_cost", "confidence": 0.95}
     assert message.get("safety_net") is None
+
+
+def test_a_message_without_words_reaches_the_model_as_a_placeholder():
+    (message,) = InputGuard().process([Message(data={TEXT: "<script>x</script>\x00 😢"})])
+    assert message.get(TEXT) == "?"
+
+
+def test_a_message_without_words_is_a_fallback_not_a_guess():
+    (message,) = CrisisSafetyNet().process([classified("😢😢", "greet", 0.6)])
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 1.0}
