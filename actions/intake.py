@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import intake_replies
-from bot.intake import Answer, Intake, interpret, steps_for
+from bot.intake import CHOICE_VALUES, Answer, Intake, interpret, parse_choice, steps_for
 from bot.life_domains import domains_in_intent, known_domains
 
 SLOT_PREFIX = "intake_"
@@ -27,9 +27,14 @@ ALWAYS_INTERRUPT = {"crisis", "stop", "restart", "request_human"}
 
 def interrupts(step: str, answer: Answer) -> bool:
     """True when the message is not an answer to the step but something to handle first."""
-    if answer.choice:
+    if answer.intent in ALWAYS_INTERRUPT:
+        return True
+    if answer.choice or step == "contact_detail":
         return False
-    return answer.intent in (ALWAYS_INTERRUPT if step == "contact_detail" else INTERRUPTIONS)
+    # "ik ben het niet eens met het besluit" answers "Waar staat u nu?", though it reads as a question.
+    if step in CHOICE_VALUES and parse_choice(step, answer.text):
+        return False
+    return answer.intent in INTERRUPTIONS
 
 
 def intake_from(tracker: Tracker) -> Intake:

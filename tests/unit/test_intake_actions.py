@@ -155,3 +155,14 @@ def test_the_summary_of_an_all_skipped_intake_without_consent():
     skipped = {name: "overgeslagen" for name in FILLED if name.startswith("intake_") and "consent" not in name}
     messages, _ = run(ActionShowIntakeSummary(), tracker_after(user_event("deny"), slots={**skipped, "intake_consent": "no"}))
     assert "- Onderwerpen: niet ingevuld" in messages[0]["text"] and "Contact" not in messages[0]["text"]
+
+
+def test_a_typed_choice_answers_the_question_even_if_it_reads_like_another_question():
+    messages, events = form_turn("intake_phase", user_event("ask_objection", "ik ben het niet eens met het besluit"))
+    assert SlotSet("intake_phase", "disagreeing") in events
+    assert "6 weken" in messages[0]["text"]
+
+
+def test_a_real_question_at_a_choice_step_still_interrupts():
+    _, events = form_turn("intake_phase", user_event("ask_pgb", "wat is een pgb eigenlijk"))
+    assert not any(e.get("name") == "intake_phase" for e in events)
