@@ -25,7 +25,8 @@ _HARMLESS_FORMS = re.compile(
     r"\b(dood ?moe|dood ?op|doodsaai|doodgewoon|doodleuk|doodnormaal|doodstil"
     r"|(schrik|schrok|lach|lachte|verveel|verveelde|werk|werkte|ergerde?) (me|mij|ik me|ik mij) (rot|dood)"
     r"|dood van de (honger|dorst)|over mijn dode lichaam|slaat nergens op|sla(at|g)? (een )?alarm"
-    r"|(klok|hart|motor) slaat|slaat (aan|af|op|toe|over|terug))\b"
+    r"|(klok|hart|motor) slaat|slaat (aan|af|op|toe|over|terug)"
+    r"|reageert (niet|nergens|nooit) (meer )?op)\b"
 )
 
 # Flexible forms the fixed phrases cannot list (a word or two in between, verb forms).
