@@ -143,7 +143,7 @@ def _details(handoff: StoredHandoff) -> List[tuple]:
         ("Toestemming / consent", _when(handoff.consent_at)),
         ("Toestemmingstekst / consent text", handoff.consent_text),
     ]
-    rows += [(label, _value(getattr(handoff, name))) for name, label in INTAKE_LABELS]
+    rows += [(label, _value(getattr(handoff.intake, name))) for name, label in INTAKE_LABELS]
     return rows
 
 

@@ -10,7 +10,7 @@ import re
 import secrets
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -180,35 +180,17 @@ class StoredHandoff:
     conversation_id: str
     consent_text: str
     consent_at: datetime
-    relation: Optional[str] = None
-    life_domains: List[str] = field(default_factory=list)
-    situation: Optional[str] = None
-    what_matters: Optional[str] = None
-    goal: Optional[str] = None
-    network: Optional[str] = None
-    phase: Optional[str] = None
-    urgency: Optional[str] = None
-    supporter_kind: Optional[str] = None
-    language: Optional[str] = None
-    accessibility: Optional[str] = None
-    contact_method: Optional[str] = None
-    contact_detail: Optional[str] = None
+    intake: Intake
     withdrawn_at: Optional[datetime] = None
 
-    @property
-    def intake(self) -> Intake:
-        values = {name: getattr(self, name) for name in INTAKE_FIELDS}
-        values["life_domains"] = list(self.life_domains)
-        return Intake(**values)
 
-
-_STORED_FIELDS = tuple(f.name for f in fields(StoredHandoff))
+_HANDOFF_FIELDS = tuple(f.name for f in fields(StoredHandoff) if f.name != "intake")
 
 
 def _stored(row: Dict[str, object]) -> StoredHandoff:
-    values = {name: row[name] for name in _STORED_FIELDS}
-    values["life_domains"] = list(values["life_domains"] or [])
-    return StoredHandoff(**values)
+    answers = {name: row[name] for name in INTAKE_FIELDS}
+    answers["life_domains"] = list(answers["life_domains"] or [])
+    return StoredHandoff(intake=Intake(**answers), **{name: row[name] for name in _HANDOFF_FIELDS})
 
 
 def _first(session: Session, *conditions) -> Optional[StoredHandoff]:

@@ -63,9 +63,9 @@ def test_from_worry_to_a_confirmed_handoff_stored_once(resident, servers):
     assert [h.reference for h in stored] == [reference]
     (handoff,) = stored
     assert handoff.organisation_id == "geldwijs-voorbeeldstad" and handoff.organisation_choice == "chosen"
-    assert "geldzaken" in handoff.life_domains and handoff.relation == "zelf"
-    assert handoff.goal == "een betalingsregeling" and handoff.contact_detail == "06 12345678"
-    assert handoff.urgency == "overgeslagen" and handoff.consent_text.startswith("Wilt u dat")
+    assert "geldzaken" in handoff.intake.life_domains and handoff.intake.relation == "zelf"
+    assert handoff.intake.goal == "een betalingsregeling" and handoff.intake.contact_detail == "06 12345678"
+    assert handoff.intake.urgency == "overgeslagen" and handoff.consent_text.startswith("Wilt u dat")
 
 
 def test_a_rights_question_mid_intake_is_answered_and_the_intake_continues(resident):

@@ -108,7 +108,7 @@ def test_the_chosen_organisation_gets_the_handoff_once(store):
     assert reference in again[0]["text"]
     stored = store.latest()
     assert len(stored) == 1 and stored[0].organisation_choice == "chosen"
-    assert stored[0].situation == "Huur achter" and stored[0].contact_detail == "06 12345678"
+    assert stored[0].intake.situation == "Huur achter" and stored[0].intake.contact_detail == "06 12345678"
     assert "contact met u opneemt" in stored[0].consent_text
 
 
