@@ -5,6 +5,7 @@ Defaults let the bot run out of the box on the example municipality and SQLite.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MUNICIPALITY_FILE = PROJECT_ROOT / "municipalities" / "voorbeeldstad.yml"
 # The handoff store; the folder is created when the store first opens the file.
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'wegwijs.db'}"
+# Signs the web sessions. Without WEGWIJS_SECRET_KEY one is made once and kept here (never in git).
+GENERATED_SECRET_FILE = PROJECT_ROOT / "var" / "secret_key"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class Settings:
     municipality_file: Path
     rasa_url: str
     database_url: str
+    secret_key: str
+    # Where residents and supporters reach the web server (links in notification e-mails).
+    public_url: str
 
 
 def _database_url(raw: str) -> str:
@@ -44,4 +50,15 @@ def get_settings() -> Settings:
         municipality_file=municipality_file,
         rasa_url=os.getenv("WEGWIJS_RASA_URL", "http://localhost:5005"),
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
+        secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
+        public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
     )
+
+
+def _generated_secret() -> str:
+    """A key made on first start and kept in var/, so sessions survive a restart of `make run`."""
+    if not GENERATED_SECRET_FILE.exists():
+        GENERATED_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        GENERATED_SECRET_FILE.write_text(secrets.token_urlsafe(48))
+        GENERATED_SECRET_FILE.chmod(0o600)
+    return GENERATED_SECRET_FILE.read_text().strip()

@@ -11,7 +11,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-RASA = str(Path(sys.executable).parent / "rasa")
+BIN = Path(sys.executable).parent
+RASA = str(BIN / "rasa")
 START_TIMEOUT = 240
 
 
@@ -41,14 +42,26 @@ class Servers:
         self.processes: List[subprocess.Popen] = []
         self.action_port = free_port()
         self.rasa_port = free_port()
+        self.web_port = free_port()
+        self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.database_url = f"sqlite:///{tmp / 'handoffs.db'}"
         self.endpoints = tmp / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
 
-    def _start(self, name: str, args: List[str]) -> subprocess.Popen:
+    @property
+    def env(self) -> dict:
+        return {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "WEGWIJS_DATABASE_URL": self.database_url,
+            "WEGWIJS_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+            "WEGWIJS_PUBLIC_URL": self.web_url,
+            "WEGWIJS_SECRET_KEY": "e2e-tests-only",
+        }
+
+    def _start(self, name: str, args: List[str], program: str = RASA) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "wb")
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "WEGWIJS_DATABASE_URL": self.database_url}
-        process = subprocess.Popen([RASA, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen([program, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env)
         self.processes.append(process)
         return process
 
@@ -67,6 +80,12 @@ class Servers:
         status = f"http://127.0.0.1:{self.rasa_port}/status"
         wait_until(lambda: bool(requests.get(status, timeout=2).json().get("model_file")), process, "the Rasa server")
 
+    def start_web(self) -> None:
+        """The web server (portal, widget) as `make run` starts it: gunicorn with the Flask app."""
+        process = self._start("web", ["--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{self.web_port}",
+                                      "bot.web:create_app()"], program=str(BIN / "gunicorn"))
+        wait_until(lambda: requests.get(f"{self.web_url}/health", timeout=2).ok, process, "the web server")
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -83,6 +102,7 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
     try:
         running.start_actions()
         running.start_rasa()
+        running.start_web()
         yield running
     finally:
         running.stop()

@@ -1,0 +1,28 @@
+"""The web server: one Flask application for everything a browser opens.
+
+Each part is a blueprint in its own package (the supporter portal; more parts register here).
+Rasa's own HTTP API is not part of it: it stays on localhost, behind this edge.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import Flask
+
+from bot.settings import Settings, get_settings
+
+
+def create_app(settings: Optional[Settings] = None) -> Flask:
+    settings = settings or get_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        WEGWIJS_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Secure cookies wherever the site is served over HTTPS (always, outside a developer's machine).
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.add_url_rule("/health", "health", lambda: {"status": "ok"})
+    return app
