@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, exc, inspect, text
 from sqlalchemy.engine import make_url
 
+from bot.database import MIGRATIONS_DIR
 from bot.handoff_store import (
     ERASED_ON_WITHDRAWAL,
     HandoffRecord,
@@ -26,9 +28,10 @@ from bot.handoff_store import (
     StoredHandoff,
     StoreUnavailable,
     handoffs,
-    metadata,
+
 )
 from bot.intake import SKIPPED, Intake
+from bot.schema import metadata
 from bot.settings import PROJECT_ROOT
 
 POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -125,8 +128,8 @@ def test_migrate_creates_the_table_and_can_run_again(store_url):
     finally:
         engine.dispose()
         handoff_store.close()
-    assert {"handoffs", "alembic_version"} <= set(tables)
-    assert version == "0001"
+    assert {"handoffs", "accounts", "handoff_events", "audit_log", "notifications", "alembic_version"} <= set(tables)
+    assert version == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
 def test_processes_starting_at_once_migrate_once(postgres_url):
