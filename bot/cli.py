@@ -15,7 +15,6 @@ import argparse
 import sys
 import uuid
 from datetime import datetime
-from pathlib import Path
 from typing import List, Optional
 from zoneinfo import ZoneInfo
 

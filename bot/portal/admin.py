@@ -19,7 +19,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/portaal/beheer")
 
 
 class AccountForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField("E-mailadres", validators=[DataRequired(), Email(message="Vul een geldig e-mailadres in.", check_deliverability=False)])
     name = StringField("Naam", validators=[DataRequired(), Length(max=255)])
     role = SelectField("Rol", choices=[(r, LABELS["role"][r]) for r in ROLES])
     organisation = SelectField("Organisatie (voor ondersteuner en coördinator)", choices=[])
