@@ -43,3 +43,11 @@ def store_url(request) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
