@@ -6,6 +6,7 @@ No engine at import time: it is created when the database is first used.
 """
 from __future__ import annotations
 
+import fcntl
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +75,18 @@ class Database:
         except _UNAVAILABLE as error:
             raise _unavailable(error) from error
 
+    @contextmanager
+    def _sqlite_file_lock(self) -> Iterator[None]:
+        """SQLite has no advisory locks: processes migrating one file take turns on a lock file."""
+        url = make_url(self.url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            yield
+            return
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{url.database}.migrate-lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
     def migrate(self) -> None:
         """Brings the schema to the newest migration (Alembic `upgrade head`); safe to repeat."""
         from alembic import command
@@ -84,7 +97,7 @@ class Database:
         # Config values are %-interpolated; a percent-encoded URL must survive that.
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
-            with _MIGRATING, self.engine.begin() as connection:
+            with _MIGRATING, self._sqlite_file_lock(), self.engine.begin() as connection:
                 if connection.dialect.name == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = connection
