@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from bot import cli_portal
-from bot.handoff_store import HandoffStore, StoredHandoff, StoreUnavailable, normalise_reference
+from bot.handoff_store import HandoffStore, StoredHandoff, normalise_reference
 from bot.intake import SKIPPED
 from bot.municipality import ConfigurationError, load_municipality
 from bot.settings import PROJECT_ROOT, get_settings
@@ -174,21 +174,9 @@ def handoffs_withdraw(store: HandoffStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def handoffs(args: argparse.Namespace) -> int:
-    store = HandoffStore(get_settings().database_url)
-    try:
-        store.migrate()  # a fresh database gets its table; an up-to-date one is left alone
-        return args.action(store, args)
-    except StoreUnavailable as error:
-        print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
-        return 2
-    finally:
-        store.close()
-
-
 def _handoffs_parser(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
     handoffs_parser = commands.add_parser("handoffs", help="list, show or withdraw stored handoffs")
-    handoffs_parser.set_defaults(run=handoffs)
+    handoffs_parser.set_defaults(run=cli_portal.with_database)
     actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw|purge", required=True)
     list_parser = actions.add_parser("list", help="the newest handoffs first")
     list_parser.add_argument("--limit", type=int, default=20, help="how many (default: %(default)s)")

@@ -57,15 +57,16 @@ def notifications_run(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def handoffs_purge(db: Database, args: argparse.Namespace) -> int:
+def handoffs_purge(db: HandoffStore, args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else get_settings().handoff_retention_days
-    deleted = HandoffStore(db.url).purge_ended(days)
+    deleted = db.purge_ended(days)
     print(f"{len(deleted)} afgesloten of ingetrokken aanmelding(en) verwijderd (ouder dan {days} dagen).")
     return 0
 
 
 def with_database(args: argparse.Namespace) -> int:
-    db = Database(get_settings().database_url)
+    """Runs `args.action` on the migrated database (a fresh one gets its tables) with a clear outage message."""
+    db = HandoffStore(get_settings().database_url)
     try:
         db.migrate()
         return args.action(db, args)

@@ -51,3 +51,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def store(store_url):
+    from bot.handoff_store import HandoffStore
+
+    handoff_store = HandoffStore(store_url)
+    handoff_store.migrate()
+    yield handoff_store
+    handoff_store.close()

@@ -68,14 +68,6 @@ def full_record(conversation_id: str = "conv-1", key: str = "handoff-1", **chang
     return HandoffRecord(**values)
 
 
-@pytest.fixture
-def store(store_url):
-    handoff_store = HandoffStore(store_url)
-    handoff_store.migrate()
-    yield handoff_store
-    handoff_store.close()
-
-
 def count_rows(url: str) -> int:
     engine = create_engine(url, future=True)
     try:

@@ -70,14 +70,6 @@ def webhook_server():
     server.shutdown()
 
 
-@pytest.fixture
-def store(store_url):
-    handoff_store = HandoffStore(store_url)
-    handoff_store.migrate()
-    yield handoff_store
-    handoff_store.close()
-
-
 def settings_for(controller):
     return get_settings().__class__(**{**get_settings().__dict__, "public_url": "https://wegwijs.example",
                                        "smtp": SmtpSettings(host="127.0.0.1", port=controller.port,
