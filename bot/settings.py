@@ -9,6 +9,8 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Tuple
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
@@ -29,6 +31,11 @@ class Settings:
     secret_key: str
     # Where residents and supporters reach the web server (links in notification e-mails).
     public_url: str
+    # The chat widget: pages on other origins that may embed it, the longest message, and how long the
+    # edge waits for Rasa before telling the resident to try again.
+    widget_origins: Tuple[str, ...] = ()
+    widget_max_length: int = 2000
+    widget_relay_timeout: float = 25.0
 
 
 def _database_url(raw: str) -> str:
@@ -52,6 +59,9 @@ def get_settings() -> Settings:
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
+        widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
+        widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
     )
 
 
@@ -62,3 +72,27 @@ def _generated_secret() -> str:
         GENERATED_SECRET_FILE.write_text(secrets.token_urlsafe(48))
         GENERATED_SECRET_FILE.chmod(0o600)
     return GENERATED_SECRET_FILE.read_text().strip()
+
+
+def _origins(raw: str) -> Tuple[str, ...]:
+    """Comma-separated origins (scheme://host[:port], no path) allowed to embed the chat widget."""
+    origins = []
+    for origin in (part.strip().rstrip("/") for part in raw.split(",")):
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+            raise ValueError(f"WEGWIJS_WIDGET_ORIGINS: '{origin}' is not an origin like https://www.gemeente.nl")
+        origins.append(origin)
+    return tuple(origins)
+
+
+def _bounded_int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.getenv(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}: '{raw}' is not a whole number") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name}: {value} is outside {low}..{high}")
+    return value

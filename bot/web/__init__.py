@@ -10,6 +10,7 @@ from typing import Optional
 from flask import Flask
 
 from bot.settings import Settings, get_settings
+from bot.widget import register as register_widget
 
 
 def create_app(settings: Optional[Settings] = None) -> Flask:
@@ -25,4 +26,5 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
+    register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
     return app
