@@ -33,6 +33,19 @@ def _error(code: str, status: int):
     return jsonify(error=code), status
 
 
+@blueprint.before_request
+def refuse_other_origins():
+    """CORS only stops a browser from reading the answer; an API call from a page elsewhere is refused outright."""
+    origin = request.headers.get("Origin")
+    if request.path not in API_PATHS or request.method == "OPTIONS" or origin is None:
+        return None
+    settings = _settings()
+    own = {settings.public_url, request.host_url.rstrip("/")}
+    if origin not in own and origin not in settings.widget_origins:
+        return _error("origin_not_allowed", 403)
+    return None
+
+
 @blueprint.get("/")
 def home():
     return render_template("widget/home.html", town=load_municipality(_settings().municipality_file))

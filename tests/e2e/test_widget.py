@@ -42,7 +42,7 @@ def new_page(browser, width=1280, height=900, **options) -> Page:
     page = context.new_page()
     page.set_default_timeout(REPLY_TIMEOUT_MS)
     errors = []
-    page.on("pageerror", errors.append)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     PAGE_ERRORS[page] = errors
     return page
 

@@ -144,7 +144,11 @@ def test_cors_only_for_configured_origins(client):
     assert preflight.headers.get("Access-Control-Allow-Origin") == ORIGIN
     assert "POST" in preflight.headers.get("Access-Control-Allow-Methods", "")
     other = client.post("/widget/api/conversations", json={}, headers={"Origin": "https://evil.example"})
-    assert "Access-Control-Allow-Origin" not in other.headers
+    assert other.status_code == 403 and "Access-Control-Allow-Origin" not in other.headers
+    other_preflight = client.options("/widget/api/messages", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in other_preflight.headers
+    assert client.post("/widget/api/conversations", json={}, headers={"Origin": "http://localhost"}).status_code == 200
     allowed = client.post("/widget/api/conversations", json={}, headers={"Origin": ORIGIN})
     assert allowed.headers.get("Access-Control-Allow-Origin") == ORIGIN
     assert "Access-Control-Allow-Credentials" not in allowed.headers  # no cookies cross-origin

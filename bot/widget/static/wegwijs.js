@@ -21,13 +21,14 @@
   const DEFAULT_TEXTS = {
     launcher: "Chat met Wegwijs",
     title: "Wegwijs",
-    subtitle: "Chat van gemeente {municipality}",
+    subtitle: "Gemeente {municipality}",
     notice: "U praat met een computer, niet met een mens. U hoeft geen naam of adres te geven. " +
       "Wij geven alleen iets door als u daar toestemming voor geeft.",
     conversation: "Gesprek",
     you: "U zegt:",
     bot: "Wegwijs zegt:",
     inputLabel: "Uw bericht",
+    placeholder: "Typ hier uw vraag",
     send: "Versturen",
     close: "Sluiten",
     closeLabel: "Chat sluiten",
@@ -200,11 +201,11 @@
   const typing = el("li", { class: "ww-typing" });
   typing.append(el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-dot", "aria-hidden": "true" }),
     el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-sr-only" }, texts.typing));
-  scroller.append(notice, log);
 
   // Only new messages go here, so a screen reader reads each reply once and never the whole history.
   const live = el("div", { class: "ww-sr-only ww-live", "aria-live": "polite" });
 
+  // Inside the scrolling part, so even at 400% zoom an error never pushes the text box off the screen.
   const errorBox = el("div", { class: "ww-error", role: "alert" });
   errorBox.hidden = true;
   const errorText = el("p", { class: "ww-error-text" });
@@ -212,12 +213,13 @@
   errorBox.append(errorText, retryButton);
 
   const form = el("form", { class: "ww-form" });
-  const input = el("textarea", { id: "ww-input", class: "ww-input", rows: "2", autocomplete: "off",
+  const input = el("textarea", { id: "ww-input", class: "ww-input", rows: "2", autocomplete: "off", placeholder: texts.placeholder,
     maxlength: String(state.maxLength || FALLBACK_MAX_LENGTH) });
-  const sendButton = el("button", { type: "submit", class: "ww-send" }, texts.send);
+  const sendButton = el("button", { type: "submit", class: "ww-send", "aria-disabled": "false" }, texts.send);
   form.append(el("label", { for: "ww-input", class: "ww-label" }, texts.inputLabel), input, sendButton);
 
-  panel.append(header, scroller, live, errorBox, form);
+  scroller.append(notice, log, errorBox);
+  panel.append(header, scroller, live, form);
   root.append(panel, launcher);
 
   // --- rendering ---------------------------------------------------------------------------------
