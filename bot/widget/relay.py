@@ -2,7 +2,14 @@
 
 Rasa's HTTP API stays on the inside; only this edge talks to it. Rasa's tracker is the one place
 that holds a conversation for every web worker, so a message sent again (the widget's retry after a
-timeout or a lost connection) is looked up there by its message id before it is sent a second time.
+timeout, a lost connection or a page left mid-answer) is looked up there by its message id before it
+is sent a second time.
+
+The look-up must wait while Rasa may still be working on the first try: Rasa saves the tracker only
+when a message is done. Rasa's own per-conversation lock gives that wait: appending an event to the
+tracker takes the lock, so it runs after the first try and answers with the tracker as it is then.
+The event appended is a `cancel_reminder` for a name no reminder has: it changes nothing (no state for
+the policies; side effects are not executed) and leaves a trace that a retry was checked.
 """
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from urllib.parse import quote
 
 import requests
 
+RETRY_CHECK = {"event": "cancel_reminder", "name": "wegwijs-widget-retry-check"}
 # nginx in front of several Rasa servers routes on this header (a consistent hash), so every message
 # of one conversation reaches the Rasa server that holds its tracker.
 CONVERSATION_HEADER = "X-Wegwijs-Conversation"
@@ -72,7 +80,8 @@ class RasaRelay:
         return [r for r in (clean_reply(a.get("text"), a.get("buttons")) for a in answer if isinstance(a, dict)) if r]
 
     def _earlier_replies(self, conversation_id: str, message_id: str) -> Optional[List[dict]]:
-        tracker = self._call("get", f"/conversations/{quote(conversation_id, safe='')}/tracker", conversation_id)
+        path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events?include_events=ALL"
+        tracker = self._call("post", path, conversation_id, json=[RETRY_CHECK])
         events = tracker.get("events") if isinstance(tracker, dict) else None
         return replies_after(events or [], message_id)
 

@@ -319,3 +319,20 @@ def test_a_colour_pair_below_aa_gets_readable_text(page, servers):
     corrected = page.evaluate("() => Wegwijs.readableColors('#ffdd00', '#ffffff')")
     assert corrected["corrected"] is True and corrected["text"] == "#000000"
     assert page.evaluate("() => Wegwijs.contrastRatio('#ffdd00', '#000000')") >= 4.5
+
+
+def test_leaving_the_page_while_waiting_resends_on_the_next_page_and_rasa_processes_it_once(page, servers):
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("hallo")
+    with page.expect_request("**/widget/api/messages"):
+        widget.input.fill("kost het geld?")
+        widget.input.press("Enter")
+    page.get_by_role("link", name="Contact", exact=True).click()  # before the answer is in
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Contact")
+    widget = Widget(page)
+    expect(page.locator(".ww-msg--bot", has_text="het kost u niets")).to_have_count(1)
+    assert widget.user_messages() == ["hallo", "kost het geld?"]
+    texts = [e["text"] for e in user_events(servers, widget.conversation_id(servers.web_url))]
+    assert texts.count("kost het geld?") == 1, texts

@@ -12,7 +12,7 @@ import pytest
 
 from bot.settings import DEFAULT_MUNICIPALITY_FILE, Settings, _origins
 from bot.web import create_app
-from bot.widget.relay import CONVERSATION_HEADER, replies_after
+from bot.widget.relay import CONVERSATION_HEADER, RETRY_CHECK, replies_after
 from bot.widget.tokens import ConversationTokens
 
 ORIGIN = "https://www.voorbeeldstad.example"
@@ -56,9 +56,14 @@ class RecordingRasa:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                recorder.requests.append((dict(self.headers), body))
-                answer = json.dumps([{"recipient_id": body["sender"], "text": "Hallo <b>daar</b>",
-                                      "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": 3}]}]).encode()
+                recorder.requests.append((self.path, dict(self.headers), body))
+                if self.path.startswith("/conversations/"):  # the retry check: a tracker that has one message
+                    answer = json.dumps({"events": [
+                        {"event": "user", "text": "kost het geld?", "metadata": {"message_id": MESSAGE_ID}},
+                        {"event": "bot", "text": "Nee, het is gratis.", "data": {}}]}).encode()
+                else:
+                    answer = json.dumps([{"recipient_id": body["sender"], "text": "Hallo <b>daar</b>",
+                                          "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": 3}]}]).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
@@ -163,10 +168,22 @@ def test_the_relay_sends_the_conversation_header_and_passes_on_only_text_and_but
     assert response.status_code == 200
     assert response.get_json() == {"replies": [{"text": "Hallo <b>daar</b>",
                                                 "buttons": [{"title": "Ja", "payload": "/affirm"}]}]}
-    ((headers, body),) = rasa.requests
+    ((path, headers, body),) = rasa.requests
     conversation = ConversationTokens("unit-tests").conversation_id(token)
-    assert headers[CONVERSATION_HEADER] == conversation == body["sender"]
+    assert path == "/webhooks/rest/webhook" and headers[CONVERSATION_HEADER] == conversation == body["sender"]
     assert body["message"] == "kost het geld?" and body["metadata"] == {"message_id": MESSAGE_ID}
+
+
+def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa):
+    client = make_client(rasa_url=rasa.url)
+    token = token_of(client)
+    conversation = ConversationTokens("unit-tests").conversation_id(token)
+    assert send(client, token, text="kost het geld?", retry=True).get_json() == {"replies": [{"text": "Nee, het is gratis."}]}
+    ((path, headers, body),) = rasa.requests  # answered from the tracker: not sent to the REST channel again
+    assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL"
+    assert body == [RETRY_CHECK] and headers[CONVERSATION_HEADER] == conversation
+    send(client, token, text="iets nieuws", message_id="f" * 32, retry=True)  # a retry Rasa never saw: sent now
+    assert [p for p, _, _ in rasa.requests[1:]] == [path, "/webhooks/rest/webhook"]
 
 
 def test_replies_after_finds_the_answer_to_one_message_in_a_tracker():
