@@ -336,3 +336,22 @@ def test_leaving_the_page_while_waiting_resends_on_the_next_page_and_rasa_proces
     assert widget.user_messages() == ["hallo", "kost het geld?"]
     texts = [e["text"] for e in user_events(servers, widget.conversation_id(servers.web_url))]
     assert texts.count("kost het geld?") == 1, texts
+
+
+def test_links_in_bot_text_are_safe_links_and_dash_lines_a_list(page, servers):
+    # The real bot seldom sends a link, so this one answer is written here; the widget renders it as usual.
+    reply = {"replies": [{"text": "Kijk op https://www.voorbeeldstad.example/hulp. Niet op javascript:alert(1)\n"
+                                  "- Eerste punt\n- Tweede <b>punt</b>",
+                          "buttons": [{"title": "Verder", "payload": "/affirm"}]}]}
+    page.route("**/widget/api/messages", lambda route: route.fulfill(json=reply))
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("een link graag")
+    link = page.locator(".ww-msg--bot a")
+    expect(link).to_have_count(1)
+    expect(link).to_have_attribute("href", "https://www.voorbeeldstad.example/hulp")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(page.locator(".ww-msg--bot li")).to_have_text(["Eerste punt", "Tweede <b>punt</b>"])
+    expect(page.locator(".ww-msg--bot")).to_contain_text("javascript:alert(1)")
+    expect(page.get_by_role("button", name="Verder")).to_be_visible()
