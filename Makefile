@@ -39,7 +39,7 @@ $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@$(PY) -m bot.cli check-config
-	@echo "Wegwijs starts: open http://localhost:8000/ for the demo page with the chat widget (or: make chat)"
+	@echo "Wegwijs starts: the demo page with the chat widget on http://localhost:8000/ and the supporter portal on http://localhost:8000/portaal/ (terminal chat: make chat)"
 	$(BIN)/honcho start --no-prefix -f Procfile
 
 chat: $(INSTALLED) ## Chat with the running bot in the terminal

@@ -2,8 +2,12 @@
 
   bot check-config   validate the municipality file and say which spaCy pipeline is in use
   bot chat           chat with the running bot in the terminal (REST channel)
-  bot handoffs list | show REFERENCE | withdraw REFERENCE
+  bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
                      the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
+  bot accounts create EMAIL --role ROLE [--organisation ID] | list
+                     portal accounts
+  bot notifications run [--once]
+                     send the organisations' notifications (a worker, or once from cron)
 """
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ import argparse
 import sys
 import uuid
 from datetime import datetime
-from pathlib import Path
 from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 import requests
 
+from bot import cli_portal
 from bot.handoff_store import HandoffStore, StoredHandoff, StoreUnavailable, normalise_reference
 from bot.intake import SKIPPED
 from bot.municipality import ConfigurationError, load_municipality
@@ -74,7 +78,8 @@ def chat(args: argparse.Namespace) -> int:
         payloads = _show(reply.json())
 
 
-STATUS_LABELS = {"new": "nieuw (new)", "withdrawn": "ingetrokken (withdrawn)"}
+STATUS_LABELS = {"new": "nieuw (new)", "picked_up": "opgepakt (picked up)", "closed": "afgesloten (closed)",
+                 "withdrawn": "ingetrokken (withdrawn)"}
 CHOICE_LABELS = {
     "chosen": "gekozen door inwoner (chosen)",
     "matched": "voorgesteld (matched)",
@@ -181,10 +186,10 @@ def handoffs(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _handoffs_parser(commands: argparse._SubParsersAction) -> None:
+def _handoffs_parser(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
     handoffs_parser = commands.add_parser("handoffs", help="list, show or withdraw stored handoffs")
     handoffs_parser.set_defaults(run=handoffs)
-    actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw", required=True)
+    actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw|purge", required=True)
     list_parser = actions.add_parser("list", help="the newest handoffs first")
     list_parser.add_argument("--limit", type=int, default=20, help="how many (default: %(default)s)")
     list_parser.set_defaults(action=handoffs_list)
@@ -194,6 +199,7 @@ def _handoffs_parser(commands: argparse._SubParsersAction) -> None:
     withdraw_parser = actions.add_parser("withdraw", help="the resident withdrew: erase their words and contact")
     withdraw_parser.add_argument("reference", help="e.g. WW-K7M2QX")
     withdraw_parser.set_defaults(action=handoffs_withdraw)
+    return actions
 
 
 def parser() -> argparse.ArgumentParser:
@@ -203,7 +209,7 @@ def parser() -> argparse.ArgumentParser:
     chat_parser = commands.add_parser("chat", help="chat with the running bot in the terminal")
     chat_parser.add_argument("--url", default=get_settings().rasa_url, help="Rasa server (default: %(default)s)")
     chat_parser.set_defaults(run=chat)
-    _handoffs_parser(commands)
+    cli_portal.add_commands(commands, _handoffs_parser(commands))
     return root
 
 

@@ -31,6 +31,11 @@ class Settings:
     secret_key: str
     # Where residents and supporters reach the web server (links in notification e-mails).
     public_url: str
+    # Login attempts are counted here: memory:// (per process) or redis://host:port.
+    rate_limit_storage: str
+    smtp: "SmtpSettings"
+    # Closed and withdrawn handoffs are deleted this many days after they ended.
+    handoff_retention_days: int
     # The chat widget: pages on other origins that may embed it, the longest message, and how long the
     # edge waits for Rasa before telling the resident to try again.
     widget_origins: Tuple[str, ...] = ()
@@ -47,6 +52,35 @@ def _database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.getenv(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _smtp() -> SmtpSettings:
+    return SmtpSettings(
+        host=os.getenv("WEGWIJS_SMTP_HOST", "localhost"),
+        port=_int("WEGWIJS_SMTP_PORT", 25),
+        sender=os.getenv("WEGWIJS_SMTP_FROM", "wegwijs@localhost"),
+        username=os.getenv("WEGWIJS_SMTP_USERNAME", ""),
+        password=os.getenv("WEGWIJS_SMTP_PASSWORD", ""),
+        starttls=os.getenv("WEGWIJS_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+    )
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     load_dotenv(PROJECT_ROOT / ".env")
@@ -59,6 +93,9 @@ def get_settings() -> Settings:
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
+        smtp=_smtp(),
+        handoff_retention_days=_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
         widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
         widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
         widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
@@ -88,11 +125,7 @@ def _origins(raw: str) -> Tuple[str, ...]:
 
 
 def _bounded_int(name: str, default: int, low: int, high: int) -> int:
-    raw = os.getenv(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name}: '{raw}' is not a whole number") from None
+    value = _int(name, default)
     if not low <= value <= high:
         raise ValueError(f"{name}: {value} is outside {low}..{high}")
     return value

@@ -9,6 +9,7 @@ from typing import Optional
 
 from flask import Flask
 
+from bot import portal
 from bot.settings import Settings, get_settings
 from bot.widget import register as register_widget
 
@@ -26,5 +27,6 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
+    portal.init_app(app)
     register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
     return app

@@ -3,6 +3,7 @@
 Where Rasa's answer matters, tests/e2e/test_widget*.py talk to the real Rasa server; here a closed
 port is the real unreachable server, and a small recording HTTP server shows what the edge sends.
 """
+import dataclasses
 import json
 import socket
 import threading
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from bot.settings import DEFAULT_MUNICIPALITY_FILE, Settings, _origins
+from bot.settings import _origins, get_settings
 from bot.web import create_app
 from bot.widget.relay import CONVERSATION_HEADER, RETRY_CHECK, replies_after
 from bot.widget.tokens import ConversationTokens
@@ -25,16 +26,18 @@ def closed_port() -> int:
         return s.getsockname()[1]  # nothing listens once the socket is closed
 
 
-def make_client(rasa_url=None, **widget):
-    settings = Settings(municipality_file=DEFAULT_MUNICIPALITY_FILE,
-                        rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
-                        database_url="sqlite://", secret_key="unit-tests", public_url="http://localhost:8000",
-                        widget_origins=(ORIGIN,), **widget)
-    return create_app(settings).test_client()
+@pytest.fixture
+def make_client(sqlite_url):
+    def make(rasa_url=None, **widget):
+        settings = dataclasses.replace(get_settings(), rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
+                                       database_url=sqlite_url, secret_key="unit-tests",
+                                       public_url="http://localhost:8000", widget_origins=(ORIGIN,), **widget)
+        return create_app(settings).test_client()
+    return make
 
 
 @pytest.fixture
-def client():
+def client(make_client):
     return make_client()
 
 
@@ -129,7 +132,7 @@ def test_a_malformed_message_is_refused(client, body):
     assert client.post("/widget/api/messages", json={"token": token_of(client), **body}).status_code == 400
 
 
-def test_a_message_longer_than_the_setting_is_refused_before_rasa():
+def test_a_message_longer_than_the_setting_is_refused_before_rasa(make_client):
     client = make_client(widget_max_length=20)
     token = token_of(client)
     assert client.post("/widget/api/conversations", json={}).get_json()["max_length"] == 20
@@ -161,7 +164,7 @@ def test_cors_only_for_configured_origins(client):
     assert "Access-Control-Allow-Origin" not in page.headers
 
 
-def test_the_relay_sends_the_conversation_header_and_passes_on_only_text_and_buttons(rasa):
+def test_the_relay_sends_the_conversation_header_and_passes_on_only_text_and_buttons(rasa, make_client):
     client = make_client(rasa_url=rasa.url)
     token = token_of(client)
     response = send(client, token, text="kost het geld?")
@@ -174,7 +177,7 @@ def test_the_relay_sends_the_conversation_header_and_passes_on_only_text_and_but
     assert body["message"] == "kost het geld?" and body["metadata"] == {"message_id": MESSAGE_ID}
 
 
-def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa):
+def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa, make_client):
     client = make_client(rasa_url=rasa.url)
     token = token_of(client)
     conversation = ConversationTokens("unit-tests").conversation_id(token)
