@@ -355,3 +355,20 @@ def test_links_in_bot_text_are_safe_links_and_dash_lines_a_list(page, servers):
     expect(page.locator(".ww-msg--bot li")).to_have_text(["Eerste punt", "Tweede <b>punt</b>"])
     expect(page.locator(".ww-msg--bot")).to_contain_text("javascript:alert(1)")
     expect(page.get_by_role("button", name="Verder")).to_be_visible()
+
+
+def test_a_server_that_does_not_answer_gives_the_dutch_message_after_the_client_timeout(page, servers):
+    def short_timeout(route):  # the real conversation, with a client timeout of one second
+        started = route.fetch().json()
+        route.fulfill(json={**started, "timeout_ms": 1000})
+
+    page.route("**/widget/api/conversations", short_timeout)
+    page.route("**/widget/api/messages", lambda route: None)  # the answer never comes
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.input.fill("hallo")
+    widget.input.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Het lukt nu niet om Wegwijs te bereiken")
+    expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible()
+    expect(page.locator(".ww-typing")).to_have_count(0)
