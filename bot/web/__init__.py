@@ -11,6 +11,7 @@ from flask import Flask
 
 from bot import portal
 from bot.settings import Settings, get_settings
+from bot.widget import register as register_widget
 
 
 def create_app(settings: Optional[Settings] = None) -> Flask:
@@ -27,4 +28,5 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     )
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
     portal.init_app(app)
+    register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
     return app
