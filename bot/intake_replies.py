@@ -118,7 +118,14 @@ def handoff_done(reference: str, organisation_name: Optional[str], intake: Intak
         Reply(texts()["handoff_done"].format(organisation=organisation_name or desk.name, reference=reference,
                                              deadline=f"op {dutch_date(deadline)}", contact=contact)),
         Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone)),
+        satisfaction_offer(),
     ]
+
+
+def satisfaction_offer() -> Reply:
+    """The optional satisfaction questions; 'no' stops, which the conversation rules answer."""
+    return Reply(texts()["satisfaction_offer"], [Button(texts()["satisfaction_yes"], "/start_satisfaction"),
+                                                 Button(texts()["satisfaction_no"], "/stop")])
 
 
 def handoff_unavailable(municipality: Municipality, retry_payload: str) -> Reply:

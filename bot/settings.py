@@ -29,6 +29,10 @@ class Settings:
     secret_key: str
     # Where residents and supporters reach the web server (links in notification e-mails).
     public_url: str
+    # Rasa's endpoints file: the statistics job reads the tracker store's location from it.
+    endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
+    # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
+    conversation_retention_days: int = 30
 
 
 def _database_url(raw: str) -> str:
@@ -52,7 +56,21 @@ def get_settings() -> Settings:
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
+        conversation_retention_days=_positive_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30),
     )
+
+
+def _project_path(raw: str) -> Path:
+    path = Path(raw)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.getenv(name, str(default))
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 def _generated_secret() -> str:
