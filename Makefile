@@ -39,7 +39,7 @@ $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@$(PY) -m bot.cli check-config
-	@echo "Wegwijs starts on http://localhost:5005. Chat in a second terminal with: make chat"
+	@echo "Wegwijs starts: Rasa on http://localhost:5005 (chat in a second terminal: make chat), supporter portal on http://localhost:8000/portaal/"
 	$(BIN)/honcho start --no-prefix -f Procfile
 
 chat: $(INSTALLED) ## Chat with the running bot in the terminal

@@ -12,6 +12,7 @@ from bot import intake_replies
 from bot.handoff_store import HandoffRecord, HandoffStore, StoreUnavailable
 from bot.intake import CONSENT_STEP, CONTACT_STEPS, steps_for
 from bot.municipality import current_municipality
+from bot.notifications import targets_for
 from bot.reply import Reply
 from bot.settings import get_settings
 from bot.social_map import match
@@ -118,6 +119,7 @@ class ActionSubmitHandoff(Action):
         else:
             organisation, how = None, "none"
         consent_at = tracker.get_slot("intake_consent_at")
+        receiving = next((o for o in current_municipality().social_map if o.id == organisation), None)
         return HandoffRecord(
             conversation_id=tracker.sender_id,
             # One handoff per consented intake: retries and double clicks carry the same key.
@@ -127,4 +129,5 @@ class ActionSubmitHandoff(Action):
             intake=intake_from(tracker),
             consent_text=intake_replies.texts()["consent"],
             consent_at=datetime.fromisoformat(consent_at),
+            notify=targets_for(receiving),
         )

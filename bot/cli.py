@@ -2,8 +2,12 @@
 
   bot check-config   validate the municipality file and say which spaCy pipeline is in use
   bot chat           chat with the running bot in the terminal (REST channel)
-  bot handoffs list | show REFERENCE | withdraw REFERENCE
+  bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
                      the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
+  bot accounts create EMAIL --role ROLE [--organisation ID] | list
+                     portal accounts
+  bot notifications run [--once]
+                     send the organisations' notifications (a worker, or once from cron)
   bot statistics update | purge-conversations
                      turn recorded conversations into anonymised statistics (from cron; idempotent);
                      delete raw conversations older than the retention period, keeping the statistics
@@ -14,13 +18,13 @@ import argparse
 import sys
 import uuid
 from datetime import datetime
-from pathlib import Path
 from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 import requests
 
-from bot.handoff_store import HandoffStore, StoredHandoff, StoreUnavailable, normalise_reference
+from bot import cli_portal
+from bot.handoff_store import HandoffStore, StoredHandoff, normalise_reference
 from bot.intake import SKIPPED
 from bot.municipality import ConfigurationError, load_municipality
 from bot.settings import PROJECT_ROOT, get_settings
@@ -77,7 +81,8 @@ def chat(args: argparse.Namespace) -> int:
         payloads = _show(reply.json())
 
 
-STATUS_LABELS = {"new": "nieuw (new)", "withdrawn": "ingetrokken (withdrawn)"}
+STATUS_LABELS = {"new": "nieuw (new)", "picked_up": "opgepakt (picked up)", "closed": "afgesloten (closed)",
+                 "withdrawn": "ingetrokken (withdrawn)"}
 CHOICE_LABELS = {
     "chosen": "gekozen door inwoner (chosen)",
     "matched": "voorgesteld (matched)",
@@ -172,22 +177,10 @@ def handoffs_withdraw(store: HandoffStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def handoffs(args: argparse.Namespace) -> int:
-    store = HandoffStore(get_settings().database_url)
-    try:
-        store.migrate()  # a fresh database gets its table; an up-to-date one is left alone
-        return args.action(store, args)
-    except StoreUnavailable as error:
-        print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
-        return 2
-    finally:
-        store.close()
-
-
-def _handoffs_parser(commands: argparse._SubParsersAction) -> None:
+def _handoffs_parser(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
     handoffs_parser = commands.add_parser("handoffs", help="list, show or withdraw stored handoffs")
-    handoffs_parser.set_defaults(run=handoffs)
-    actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw", required=True)
+    handoffs_parser.set_defaults(run=cli_portal.with_database)
+    actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw|purge", required=True)
     list_parser = actions.add_parser("list", help="the newest handoffs first")
     list_parser.add_argument("--limit", type=int, default=20, help="how many (default: %(default)s)")
     list_parser.set_defaults(action=handoffs_list)
@@ -197,6 +190,7 @@ def _handoffs_parser(commands: argparse._SubParsersAction) -> None:
     withdraw_parser = actions.add_parser("withdraw", help="the resident withdrew: erase their words and contact")
     withdraw_parser.add_argument("reference", help="e.g. WW-K7M2QX")
     withdraw_parser.set_defaults(action=handoffs_withdraw)
+    return actions
 
 
 def statistics_update(args: argparse.Namespace) -> int:
@@ -258,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     chat_parser = commands.add_parser("chat", help="chat with the running bot in the terminal")
     chat_parser.add_argument("--url", default=get_settings().rasa_url, help="Rasa server (default: %(default)s)")
     chat_parser.set_defaults(run=chat)
-    _handoffs_parser(commands)
+    cli_portal.add_commands(commands, _handoffs_parser(commands))
     _statistics_parser(commands)
     return root
 

@@ -20,6 +20,8 @@ RELATIONS = ("zelf", "partner", "ouder", "kind", "familie", "ander")
 PHASES = ("orienting", "preparing_conversation", "receiving_support", "disagreeing")
 SUPPORTER_KINDS = ("volunteer", "professional", "expert_by_experience", "no_preference")
 CONTACT_METHODS = ("phone", "email", "letter", "visit")
+# The urgency buttons; a resident may also type a date or explain in their own words.
+URGENCIES = ("urgent", "soon", "no_rush")
 # Free text a resident typed is kept to a sensible size; a supporter reads it, not a machine.
 FREE_TEXT_LIMIT = 1000
 
@@ -169,7 +171,8 @@ def parse_choice(step: str, text: str) -> Optional[str]:
 
 
 CONSENT_STEP = "consent"
-FREE_TEXT_CHOICES = {"niemand": "niemand", "geen": "geen", "nederlands": "Nederlands"}
+FREE_TEXT_CHOICES = {"niemand": "niemand", "geen": "geen", "nederlands": "Nederlands",
+                     **{urgency: urgency for urgency in URGENCIES}}
 
 
 @dataclass(frozen=True)

@@ -117,9 +117,33 @@ def handoff_done(reference: str, organisation_name: Optional[str], intake: Intak
     return [
         Reply(texts()["handoff_done"].format(organisation=organisation_name or desk.name, reference=reference,
                                              deadline=f"op {dutch_date(deadline)}", contact=contact)),
-        Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone)),
+        Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone),
+              [Button(texts()["handoff_withdraw_button"], "/withdraw_handoff")]),
         satisfaction_offer(),
     ]
+
+
+WITHDRAW = "withdraw"
+
+
+def withdraw_confirm(reference: str) -> Reply:
+    return Reply(texts()["withdraw_confirm"].format(reference=reference),
+                 [Button(texts()["withdraw_yes"], choose(WITHDRAW)), Button(texts()["withdraw_no"], "/deny")])
+
+
+def withdraw_done(reference: str) -> Reply:
+    return Reply(texts()["withdraw_done"].format(reference=reference))
+
+
+def withdraw_none(municipality: Municipality) -> Reply:
+    desk = municipality.client_support
+    return Reply(texts()["withdraw_none"].format(desk=desk.name, phone=desk.phone))
+
+
+def withdraw_unavailable(municipality: Municipality) -> Reply:
+    desk = municipality.client_support
+    return Reply(texts()["withdraw_unavailable"].format(desk=desk.name, phone=desk.phone),
+                 [Button(texts()["handoff_retry"], choose(WITHDRAW))])
 
 
 def satisfaction_offer() -> Reply:

@@ -29,6 +29,11 @@ class Settings:
     secret_key: str
     # Where residents and supporters reach the web server (links in notification e-mails).
     public_url: str
+    # Login attempts are counted here: memory:// (per process) or redis://host:port.
+    rate_limit_storage: str
+    smtp: "SmtpSettings"
+    # Closed and withdrawn handoffs are deleted this many days after they ended.
+    handoff_retention_days: int
     # Rasa's endpoints file: the statistics job reads the tracker store's location from it.
     endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
     # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
@@ -44,6 +49,35 @@ def _database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.getenv(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _smtp() -> SmtpSettings:
+    return SmtpSettings(
+        host=os.getenv("WEGWIJS_SMTP_HOST", "localhost"),
+        port=_int("WEGWIJS_SMTP_PORT", 25),
+        sender=os.getenv("WEGWIJS_SMTP_FROM", "wegwijs@localhost"),
+        username=os.getenv("WEGWIJS_SMTP_USERNAME", ""),
+        password=os.getenv("WEGWIJS_SMTP_PASSWORD", ""),
+        starttls=os.getenv("WEGWIJS_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+    )
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     load_dotenv(PROJECT_ROOT / ".env")
@@ -56,6 +90,9 @@ def get_settings() -> Settings:
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
+        smtp=_smtp(),
+        handoff_retention_days=_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
         endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
         conversation_retention_days=_positive_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30),
     )

@@ -36,6 +36,24 @@ PREFERRED_KIND = {"professional": "formal", "volunteer": "informal", "expert_by_
 MAX_MATCHES = 3
 
 
+class Notify(BaseModel):
+    """How an organisation hears of a new handoff: an e-mail address and/or a case system's webhook.
+    The webhook's signing secret stays out of this file: the environment variable named here holds it."""
+
+    email: Optional[constr(strip_whitespace=True, regex=r"^[^@\s]+@[^@\s]+$")] = None
+    webhook_url: Optional[constr(strip_whitespace=True, regex=r"^https?://\S+$")] = None
+    webhook_secret_env: Optional[constr(regex=r"^[A-Z][A-Z0-9_]*$")] = None
+
+    class Config:
+        extra = "forbid"
+
+    @validator("webhook_secret_env", always=True)
+    def _secret_with_webhook(cls, value: Optional[str], values: dict) -> Optional[str]:
+        if values.get("webhook_url") and not value:
+            raise ValueError("a webhook_url needs webhook_secret_env: the variable that holds its secret")
+        return value
+
+
 class Organisation(BaseModel):
     id: constr(regex=r"^[a-z0-9-]+$")
     name: constr(strip_whitespace=True, min_length=1)
@@ -46,6 +64,7 @@ class Organisation(BaseModel):
     languages: conlist(constr(to_lower=True, strip_whitespace=True), min_items=1)
     contact: Channels
     capacity_note: Optional[constr(strip_whitespace=True, min_length=1)] = None
+    notify: Notify = Notify()
 
     class Config:
         extra = "forbid"

@@ -37,6 +37,7 @@ CHOICES = {
         "volunteer": "een vrijwilliger", "professional": "een beroepskracht",
         "expert_by_experience": "een ervaringsdeskundige", "no_preference": "geen voorkeur",
     },
+    "urgency": {"urgent": "zo snel mogelijk", "soon": "binnen een paar weken", "no_rush": "het heeft geen haast"},
     "contact_method": {"phone": "telefoon", "email": "e-mail", "letter": "brief", "visit": "een bezoek"},
 }
 NOT_GIVEN = "niet ingevuld"

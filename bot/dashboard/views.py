@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from bot.dashboard.period import period_from
-from bot.database import Database
+from bot.portal import database
 from bot.portal.auth import role_required
 from bot.statistics.charts import svg
 from bot.statistics.report import FIGURES, csv_rows, figures
@@ -22,13 +22,8 @@ FREE_TEXT_ROLES = ("administrator",)
 
 
 def _store() -> StatisticsStore:
-    """One store per application, made on first use (no engine at import time)."""
-    extensions = current_app.extensions
-    if "wegwijs_statistics" not in extensions:
-        database = Database(current_app.config["WEGWIJS_SETTINGS"].database_url)
-        database.migrate()
-        extensions["wegwijs_statistics"] = StatisticsStore(database)
-    return extensions["wegwijs_statistics"]
+    """The statistics tables in the portal's database (migrated when the portal starts)."""
+    return StatisticsStore(database())
 
 
 def _figure(slug: str):

@@ -6,7 +6,7 @@ connection so the migration uses the same engine settings (pre-ping, timeouts) a
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from bot.handoff_store import metadata
+from bot.schema import metadata
 
 config = context.config
 target_metadata = metadata

@@ -9,6 +9,7 @@ from typing import Optional
 
 from flask import Flask
 
+from bot import dashboard, portal
 from bot.settings import Settings, get_settings
 
 
@@ -25,4 +26,6 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
+    portal.init_app(app)
+    app.register_blueprint(dashboard.blueprint)
     return app

@@ -5,6 +5,7 @@ import pytest
 
 from bot.handoff_store import HandoffStore
 from tests.e2e.conftest import payloads, text_of
+from tests.e2e.intake_path import press
 
 
 def stored_handoffs(servers):
@@ -13,15 +14,6 @@ def stored_handoffs(servers):
     return store.latest(100)
 
 pytestmark = pytest.mark.e2e
-
-
-def press(resident, replies, title_part):
-    """Presses the button whose title contains `title_part`."""
-    for reply in replies:
-        for button in reply.get("buttons", []):
-            if title_part.lower() in button["title"].lower():
-                return resident.says(button["payload"])
-    raise AssertionError(f"no button with '{title_part}' in {replies}")
 
 
 def test_from_worry_to_a_confirmed_handoff_stored_once(resident, servers):

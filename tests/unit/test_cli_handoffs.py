@@ -45,7 +45,7 @@ def test_show_prints_every_field_with_a_label(database, capsys):
         "Status                            nieuw (new)",
         "wijkteam-noord, gekozen door inwoner (chosen)",
         "Toestemmingstekst / consent text  Ik geef toestemming",
-        "Levensgebieden / life domains     geld, wonen",
+        "Levensgebieden / life domains     geldzaken, wonen",
         "Situatie / situation              Mijn moeder heeft schulden",
         "Toegankelijkheid / accessibility  overgeslagen (skipped)",
         "Contactgegeven / contact detail   06 12345678",

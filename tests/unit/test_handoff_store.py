@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import threading
-import uuid
 from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -16,9 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, exc, inspect, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from bot.database import MIGRATIONS_DIR
 from bot.handoff_store import (
     ERASED_ON_WITHDRAWAL,
     HandoffRecord,
@@ -26,9 +27,10 @@ from bot.handoff_store import (
     StoredHandoff,
     StoreUnavailable,
     handoffs,
-    metadata,
+
 )
 from bot.intake import SKIPPED, Intake
+from bot.schema import metadata
 from bot.settings import PROJECT_ROOT
 
 POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -40,7 +42,7 @@ def full_record(conversation_id: str = "conv-1", key: str = "handoff-1", **chang
     """A handoff with every intake field answered (one skipped), as the form would leave it."""
     intake = Intake(
         relation="ouder",
-        life_domains=["geld", "wonen"],
+        life_domains=["geldzaken", "wonen"],
         situation="Mijn moeder heeft schulden en krijgt brieven die ze niet begrijpt.",
         what_matters="Dat ze in haar eigen huis kan blijven wonen.",
         goal="Overzicht over de rekeningen.",
@@ -66,44 +68,6 @@ def full_record(conversation_id: str = "conv-1", key: str = "handoff-1", **chang
     return HandoffRecord(**values)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'var' / 'handoffs.db'}"
-
-
-@pytest.fixture
-def postgres_url():
-    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3}, future=True)
-    try:
-        with admin.connect():
-            pass
-    except exc.OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (set WEGWIJS_TEST_POSTGRES_URL): {error.orig}")
-    schema = f"wegwijs_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    # The schema name doubles as application_name, so a test can find its own connections.
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}", "application_name": schema})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request) -> str:
-    return request.getfixturevalue(f"{request.param}_url")
-
-
-@pytest.fixture
-def store(store_url):
-    handoff_store = HandoffStore(store_url)
-    handoff_store.migrate()
-    yield handoff_store
-    handoff_store.close()
-
-
 def count_rows(url: str) -> int:
     engine = create_engine(url, future=True)
     try:
@@ -125,8 +89,8 @@ def test_migrate_creates_the_table_and_can_run_again(store_url):
     finally:
         engine.dispose()
         handoff_store.close()
-    assert {"handoffs", "alembic_version"} <= set(tables)
-    assert version == "0001"
+    assert {"handoffs", "accounts", "handoff_events", "audit_log", "notifications", "alembic_version"} <= set(tables)
+    assert version == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
 def test_processes_starting_at_once_migrate_once(postgres_url):
@@ -184,7 +148,7 @@ def test_a_handoff_is_stored_and_read_back_with_every_field(store):
 
     read = store.get(stored.reference)
     assert read == stored
-    assert read.intake.life_domains == ["geld", "wonen"]
+    assert read.intake.life_domains == ["geldzaken", "wonen"]
     assert read.intake.accessibility == SKIPPED
 
 
@@ -273,7 +237,7 @@ def test_withdraw_erases_free_text_and_contact_and_keeps_the_reference(store):
     assert {name: getattr(withdrawn.intake, name) for name in ERASED_ON_WITHDRAWAL} == dict.fromkeys(ERASED_ON_WITHDRAWAL)
     assert {"situation", "what_matters", "goal", "contact_method", "contact_detail"} <= set(ERASED_ON_WITHDRAWAL)
     # Coded answers stay for counts; the consent stays as the record of what was agreed.
-    assert (withdrawn.intake.relation, withdrawn.intake.life_domains, withdrawn.intake.phase) == ("ouder", ["geld", "wonen"], "orienting")
+    assert (withdrawn.intake.relation, withdrawn.intake.life_domains, withdrawn.intake.phase) == ("ouder", ["geldzaken", "wonen"], "orienting")
     assert withdrawn.consent_text == stored.consent_text
 
     assert store.withdraw(stored.reference) is True

@@ -1,0 +1,47 @@
+"""The resident withdraws the handoff made in this conversation: confirm, then erase their data.
+
+Only the handoff of this conversation (the `handoff_reference` slot) can be withdrawn here, so
+nobody can withdraw someone else's request by guessing a reference number.
+"""
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+
+from actions.handoff import chosen, handoff_store, send
+from bot import intake_replies
+from bot.database import StoreUnavailable
+from bot.municipality import current_municipality
+
+
+class ActionConfirmWithdrawal(Action):
+    def name(self) -> str:
+        return "action_confirm_withdrawal"
+
+    async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        reference = tracker.get_slot("handoff_reference")
+        if reference:
+            send(dispatcher, [intake_replies.withdraw_confirm(reference)])
+        else:
+            send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
+        return []
+
+
+class ActionWithdrawHandoff(Action):
+    def name(self) -> str:
+        return "action_withdraw_handoff"
+
+    async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        reference = tracker.get_slot("handoff_reference")
+        confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
+            tracker.latest_message.get("intent", {}).get("name") == "affirm"
+        if not reference or not confirmed:
+            send(dispatcher, [intake_replies.withdraw_none(current_municipality())] if not reference else [])
+            return []
+        try:
+            handoff_store().withdraw(reference)
+        except StoreUnavailable:
+            send(dispatcher, [intake_replies.withdraw_unavailable(current_municipality())])
+            return []
+        send(dispatcher, [intake_replies.withdraw_done(reference)])
+        return []

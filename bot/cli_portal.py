@@ -1,0 +1,101 @@
+"""`bot accounts ...`, `bot notifications ...` and `bot handoffs purge`: the portal's operator tasks."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from bot import accounts, notifications
+from bot.database import Database, StoreUnavailable
+from bot.handoff_store import HandoffStore
+from bot.municipality import current_municipality
+from bot.schema import ROLES
+from bot.settings import get_settings
+
+
+def _password() -> str:
+    """Typed twice at a terminal; read from standard input when a script pipes it in."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Wachtwoord: ")
+    if getpass.getpass("Nog een keer: ") != first:
+        raise accounts.AccountError("De wachtwoorden zijn niet gelijk.")
+    return first
+
+
+def accounts_create(db: Database, args: argparse.Namespace) -> int:
+    organisations = {o.id for o in current_municipality().social_map}
+    if args.organisation and args.organisation not in organisations:
+        print(f"Onbekende organisatie: {args.organisation}. Kies uit: {', '.join(sorted(organisations))}",
+              file=sys.stderr)
+        return 2
+    try:
+        created = accounts.create_account(db, args.email, args.name or args.email, _password(), args.role,
+                                          args.organisation)
+    except accounts.AccountError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Account {created.email} ({created.role}) gemaakt.")
+    return 0
+
+
+def accounts_list(db: Database, _: argparse.Namespace) -> int:
+    for account in accounts.list_accounts(db):
+        state = "actief" if account.active else "geblokkeerd"
+        print(f"{account.email:<40} {account.role:<14} {account.organisation_id or '—':<30} {state}")
+    return 0
+
+
+def notifications_run(db: Database, args: argparse.Namespace) -> int:
+    organisations = current_municipality().social_map
+    if args.once:
+        print(f"{notifications.deliver_due(db, get_settings(), organisations)} bericht(en) verstuurd.")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    notifications.run(db, get_settings(), organisations)
+    return 0
+
+
+def handoffs_purge(db: HandoffStore, args: argparse.Namespace) -> int:
+    days = args.days if args.days is not None else get_settings().handoff_retention_days
+    deleted = db.purge_ended(days)
+    print(f"{len(deleted)} afgesloten of ingetrokken aanmelding(en) verwijderd (ouder dan {days} dagen).")
+    return 0
+
+
+def with_database(args: argparse.Namespace) -> int:
+    """Runs `args.action` on the migrated database (a fresh one gets its tables) with a clear outage message."""
+    db = HandoffStore(get_settings().database_url)
+    try:
+        db.migrate()
+        return args.action(db, args)
+    except StoreUnavailable as error:
+        print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+
+
+def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse._SubParsersAction) -> None:
+    accounts_parser = commands.add_parser("accounts", help="portal accounts")
+    accounts_parser.set_defaults(run=with_database)
+    actions = accounts_parser.add_subparsers(dest="action_name", metavar="create|list", required=True)
+    create = actions.add_parser("create", help="a new account (password asked, or read from stdin)")
+    create.add_argument("email")
+    create.add_argument("--name", default="")
+    create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--organisation", help="social map id; for supporters and coordinators")
+    create.set_defaults(action=accounts_create)
+    actions.add_parser("list", help="every account").set_defaults(action=accounts_list)
+
+    notify_parser = commands.add_parser("notifications", help="send the organisations' notifications")
+    notify_parser.set_defaults(run=with_database)
+    notify_actions = notify_parser.add_subparsers(dest="action_name", metavar="run", required=True)
+    run = notify_actions.add_parser("run", help="the worker: send what is due, retry failures")
+    run.add_argument("--once", action="store_true", help="send what is due now and stop (for cron)")
+    run.set_defaults(action=notifications_run)
+
+    purge = handoff_actions.add_parser("purge", help="delete handoffs that ended longer ago than the retention")
+    purge.add_argument("--days", type=int, help="default: WEGWIJS_HANDOFF_RETENTION_DAYS")
+    purge.set_defaults(run=with_database, action=handoffs_purge)

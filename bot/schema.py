@@ -1,0 +1,201 @@
+"""Every table of the project's database, as SQLAlchemy Core tables.
+
+Mirrors the migrations in `bot/migrations/versions/`; a test checks the two do not drift apart.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+HANDOFF_STATUSES = ("new", "picked_up", "closed", "withdrawn")
+ROLES = ("supporter", "coordinator", "administrator", "staff")
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store aware datetimes only; a naive one is ambiguous")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+metadata = MetaData()
+
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False),
+    Column("conversation_id", String(255), nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("withdrawn_at", UTCDateTime()),
+    Column("organisation_id", String(255)),
+    Column("organisation_choice", String(16), nullable=False),
+    Column("consent_text", Text, nullable=False),
+    Column("consent_at", UTCDateTime(), nullable=False),
+    Column("relation", String(64)),
+    Column("life_domains", JSON, nullable=False),
+    Column("situation", Text),
+    Column("what_matters", Text),
+    Column("goal", Text),
+    Column("network", Text),
+    Column("phase", String(64)),
+    Column("urgency", Text),
+    Column("supporter_kind", String(64)),
+    Column("language", Text),
+    Column("accessibility", Text),
+    Column("contact_method", String(64)),
+    Column("contact_detail", Text),
+    # The supporter's side (0002): who picked it up, and how it ended.
+    Column("assigned_account_id", Integer),
+    Column("picked_up_at", UTCDateTime()),
+    Column("closed_at", UTCDateTime()),
+    Column("outcome", String(32)),
+    UniqueConstraint("reference", name="uq_handoffs_reference"),
+    UniqueConstraint("conversation_id", "idempotency_key", name="uq_handoffs_conversation_key"),
+    CheckConstraint(_in("status", HANDOFF_STATUSES), name="ck_handoffs_status"),
+    CheckConstraint(
+        "organisation_choice IN ('chosen', 'matched', 'none')", name="ck_handoffs_organisation_choice"
+    ),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    # The organisation (a social map id) a supporter or coordinator works for.
+    Column("organisation_id", String(255)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_login_at", UTCDateTime()),
+    UniqueConstraint("email", name="uq_accounts_email"),
+    CheckConstraint(_in("role", ROLES), name="ck_accounts_role"),
+)
+
+# The timeline of a handoff: created, routed, notified, picked up, notes, reassigned, outcome.
+handoff_events = Table(
+    "handoff_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", name="fk_handoff_events_handoff"),
+           nullable=False, index=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("account_id", Integer),
+    Column("organisation_id", String(255)),
+    # A supporter's note or the reason for an outcome: personal data, deleted with the handoff.
+    Column("text", Text),
+)
+
+# Who saw or changed which handoff. Keeps only the reference, so it outlives the handoff itself.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("account_id", Integer),
+    Column("account_email", String(255)),
+    Column("organisation_id", String(255), index=True),
+    Column("reference", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+)
+
+# The outbox: one row per message to an organisation about a handoff, sent and retried by a worker.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", name="fk_notifications_handoff"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("target", String(1000), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=False, index=True),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("handoff_id", "channel", "target", name="uq_notifications_target"),
+    CheckConstraint("channel IN ('email', 'webhook')", name="ck_notifications_channel"),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_notifications_status"),
+)
+
+# Anonymised statistics (bot/statistics/): categories and counts only, no sender id, no text; the
+# start coarsened to the hour. Free text is de-identified, dated by month, linked to no conversation.
+statistics_conversations = Table(
+    "statistics_conversations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # keyed hash (HMAC) of sender id and session start: idempotent, not reversible without the key
+    Column("conversation_key", String(64), nullable=False),
+    Column("started_hour", UTCDateTime(), nullable=False, index=True),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("channel", String(32)),
+    Column("user_messages", Integer, nullable=False),
+    Column("relation", String(16)),
+    Column("phase", String(32)),
+    Column("life_domains", JSON, nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("handoff", Boolean, nullable=False),
+    Column("asked_human", Boolean, nullable=False),
+    Column("hit_fallback", Boolean, nullable=False),
+    Column("crisis", Boolean, nullable=False),
+    Column("dropped_off", Boolean, nullable=False),
+    Column("last_step", String(64)),
+    Column("satisfaction_helped", SmallInteger),
+    Column("satisfaction_own_choices", SmallInteger),
+    Column("satisfaction_recommend", SmallInteger),
+    Column("improvement_given", Boolean, nullable=False),
+    UniqueConstraint("conversation_key", name="uq_statistics_conversations_key"),
+)
+
+statistics_free_text = Table(
+    "statistics_free_text",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_key", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("month", Date, nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("item_key", name="uq_statistics_free_text_key"),
+)

@@ -1,0 +1,63 @@
+"""Databases for the unit tests: a temporary SQLite file always, the local PostgreSQL server when reachable.
+
+Each PostgreSQL test gets its own schema (via search_path), so tests share no state with each other
+or with anyone else using the same database. Set WEGWIJS_TEST_POSTGRES_URL to use another server.
+"""
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, exc, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'var' / 'handoffs.db'}"
+
+
+@pytest.fixture
+def postgres_url():
+    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3}, future=True)
+    try:
+        with admin.connect():
+            pass
+    except exc.OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (set WEGWIJS_TEST_POSTGRES_URL): {error.orig}")
+    schema = f"wegwijs_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    # The schema name doubles as application_name, so a test can find its own connections.
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}", "application_name": schema})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def store(store_url):
+    from bot.handoff_store import HandoffStore
+
+    handoff_store = HandoffStore(store_url)
+    handoff_store.migrate()
+    yield handoff_store
+    handoff_store.close()

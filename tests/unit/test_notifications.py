@@ -1,0 +1,176 @@
+"""Notifications to organisations: a real local SMTP server (aiosmtpd) and a real local HTTP receiver."""
+import hashlib
+import hmac
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import List
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import update
+
+from bot import notifications
+from bot.database import Database
+from bot.handoff_store import HandoffStore
+from bot.schema import notifications as outbox
+from bot.settings import SmtpSettings, get_settings
+from bot.social_map import Notify
+from tests.unit.conftest import free_port
+from tests.unit.test_handoff_store import full_record
+
+SECRET = "webhook-secret-for-tests"
+# What the resident told (full_record): none of it may leave in a notification.
+PERSONAL = ("Mijn moeder", "schulden", "deurwaarder", "06 12345678", "0612345678", "eigen huis", "broer",
+            "Overzicht over de rekeningen")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: List[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """A case system: answers with the next status in `statuses` and keeps what it received."""
+
+    statuses: List[int] = []
+    received: List[tuple] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(type(self).statuses.pop(0) if type(self).statuses else 200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook_server():
+    Receiver.statuses, Receiver.received = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/wegwijs", Receiver
+    server.shutdown()
+
+
+def settings_for(controller):
+    return get_settings().__class__(**{**get_settings().__dict__, "public_url": "https://wegwijs.example",
+                                       "smtp": SmtpSettings(host="127.0.0.1", port=controller.port,
+                                                            sender="wegwijs@voorbeeldstad.example")})
+
+
+def organisation(municipality, webhook_url=None):
+    first = municipality.social_map[0]
+    notify = Notify(email="aanmeldingen@meedenkers.example", webhook_url=webhook_url,
+                    webhook_secret_env="WEBHOOK_SECRET_TEST" if webhook_url else None)
+    return first.copy(update={"notify": notify})
+
+
+def stored_with_targets(store, org, key="k1"):
+    return store.store(full_record(key=key, organisation_id=org.id, notify=notifications.targets_for(org)))
+
+
+def test_an_email_with_the_reference_and_no_personal_data_reaches_the_smtp_server(store, smtp_server, municipality):
+    controller, inbox = smtp_server
+    org = organisation(municipality)
+    handoff = stored_with_targets(store, org)
+
+    assert notifications.deliver_due(store, settings_for(controller), [org]) == 1
+
+    [raw] = inbox.messages
+    mail = message_from_bytes(raw)
+    body = mail.get_payload(decode=True).decode()
+    assert mail["To"] == "aanmeldingen@meedenkers.example" and handoff.reference in mail["Subject"]
+    assert f"https://wegwijs.example/portaal/aanmeldingen/{handoff.reference}" in body
+    assert "Urgentie: zie het portaal" in body  # the resident described it in their own words
+    for detail in PERSONAL:
+        assert detail not in raw.decode()
+    assert notifications.deliver_due(store, settings_for(controller), [org]) == 0  # sent once
+
+
+def test_a_signed_webhook_is_retried_after_a_failure_and_the_failure_is_visible(
+        store, smtp_server, webhook_server, municipality, monkeypatch):
+    controller, _ = smtp_server
+    url, receiver = webhook_server
+    receiver.statuses = [503]
+    monkeypatch.setenv("WEBHOOK_SECRET_TEST", SECRET)
+    org = organisation(municipality, webhook_url=url)
+    handoff = stored_with_targets(store, org)
+    settings = settings_for(controller)
+
+    assert notifications.deliver_due(store, settings, [org]) == 1  # the e-mail; the webhook got a 503
+    [problem] = notifications.problems(store)
+    assert (problem.channel, problem.attempts, problem.status) == ("webhook", 1, "pending")
+    assert "503" in problem.last_error
+    assert notifications.deliver_due(store, settings, [org]) == 0  # not due yet: it waits before retrying
+
+    with store.transaction() as session:  # the wait has passed
+        session.execute(update(outbox).values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+    assert notifications.deliver_due(store, settings, [org]) == 1
+    assert notifications.problems(store) == []
+
+    headers, body = receiver.received[-1]
+    expected = hmac.new(SECRET.encode(), headers["X-Wegwijs-Timestamp"].encode() + b"." + body,
+                        hashlib.sha256).hexdigest()
+    assert headers["X-Wegwijs-Signature"] == f"sha256={expected}"
+    payload = json.loads(body)
+    assert payload["reference"] == handoff.reference and payload["urgency"] == "described"
+    for detail in PERSONAL:
+        assert detail not in body.decode()
+
+
+def test_an_unreachable_mail_server_is_retried_with_growing_waits_then_given_up(store, municipality):
+    org = organisation(municipality)
+    stored_with_targets(store, org)
+    closed = get_settings().__class__(**{**get_settings().__dict__,
+                                         "smtp": SmtpSettings(host="127.0.0.1", port=free_port(), sender="x@y.example")})
+    waits = []
+    for _ in range(notifications.MAX_ATTEMPTS):
+        with store.transaction() as session:
+            session.execute(update(outbox).values(next_attempt_at=datetime.now(timezone.utc)))
+        assert notifications.deliver_due(store, closed, [org]) == 0
+        [problem] = notifications.problems(store)
+        waits.append(problem.next_attempt_at - datetime.now(timezone.utc))
+    assert problem.status == "failed" and problem.attempts == notifications.MAX_ATTEMPTS
+    assert waits[1] > waits[0] and waits[-2] <= timedelta(seconds=notifications.LONGEST_WAIT_SECONDS)
+
+
+def test_two_workers_never_send_the_same_message(store_url, smtp_server, municipality):
+    controller, inbox = smtp_server
+    org = organisation(municipality)
+    store = HandoffStore(store_url)
+    store.migrate()
+    for key in ("a", "b", "c"):
+        stored_with_targets(store, org, key)
+    workers = [Database(store_url) for _ in range(2)]
+    threads = [threading.Thread(target=notifications.deliver_due, args=(db, settings_for(controller), [org]))
+               for db in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(inbox.messages) == 3
+    for db in (*workers, store):
+        db.close()
+
+
+def test_a_handoff_without_an_organisation_sends_nothing(municipality):
+    assert notifications.targets_for(None) == ()
+    assert notifications.targets_for(organisation(municipality)) == (("email", "aanmeldingen@meedenkers.example"),)
