@@ -39,6 +39,8 @@ $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@$(PY) -m bot.cli check-config
+	@# Rasa's SQLite tracker store (endpoints.yml) lives in var/ and does not create the folder.
+	@mkdir -p var
 	@echo "Wegwijs starts: Rasa on http://localhost:5005 (chat in a second terminal: make chat), supporter portal on http://localhost:8000/portaal/"
 	$(BIN)/honcho start --no-prefix -f Procfile
 

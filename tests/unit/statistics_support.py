@@ -2,6 +2,7 @@
 import asyncio
 from typing import List, Optional
 
+from faker import Faker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
@@ -42,3 +43,24 @@ def record(tracker_url_path, sender_id: str, events: List[Event]) -> None:
     tracker = DialogueStateTracker.from_events(sender_id, events, slots=domain.slots)
     asyncio.run(store.save(tracker))
     store.engine.dispose()
+
+
+def personal_data(seed: int) -> dict:
+    fake = Faker("nl_NL")
+    fake.seed_instance(seed)
+    return {"name": fake.name(), "street": fake.street_address(), "city": fake.city(), "postcode": fake.postcode(),
+            "phone": fake.phone_number(), "email": fake.email(), "bsn": fake.ssn(),
+            "date": fake.date_of_birth().strftime("%d-%m-%Y")}
+
+
+def identifying_parts(data: dict):
+    """Every value, and every word of a name or street longer than three letters."""
+    parts = set(data.values())
+    for key in ("name", "street"):
+        parts |= {word for word in data[key].split() if len(word) > 3 and not word.isdigit()}
+    return parts
+
+
+def message_with(data: dict) -> str:
+    return (f"Ik ben {data['name']} en woon op {data['street']}, {data['postcode']} {data['city']}. "
+            f"Bel {data['phone']} of mail {data['email']}. Mijn BSN is {data['bsn']}, geboren {data['date']}.")

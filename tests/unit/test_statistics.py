@@ -4,14 +4,19 @@ from dataclasses import asdict
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.database import Database
 from bot.statistics import job, report
 from bot.statistics.conversations import split_conversations, summarise
+from bot.statistics.deidentify import deidentify
 from bot.statistics.store import StatisticsStore
 from bot.statistics.suppression import SUPPRESSED, secondary, share, shown
 from bot.statistics.tracker_events import TrackerStoreConfigError, conversations_by_sender, tracker_store_url
-from tests.unit.statistics_support import MONDAY_EVENING, SECRET, conversation, did, record, said, slot
+from tests.unit.statistics_support import (
+    MONDAY_EVENING, SECRET, conversation, did, identifying_parts, message_with, personal_data, record, said, slot,
+)
 
 NAME, PHONE = "Jantine Vermeulen", "06 98765432"
 DAY = date(2026, 11, 23)
@@ -176,3 +181,12 @@ def test_retention_deletes_raw_conversations_and_keeps_the_statistics(statistics
     assert len(statistics.conversations(DAY, date(2027, 1, 31))) == 2
     with pytest.raises(ValueError):
         job.purge(url, statistics, SECRET, retention_days=0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_generated_dutch_personal_data_never_survives_de_identification(seed):
+    data = personal_data(seed)
+    cleaned = deidentify(message_with(data))
+    for part in identifying_parts(data):
+        assert part not in cleaned, (part, cleaned)
