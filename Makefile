@@ -39,6 +39,8 @@ $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@$(PY) -m bot.cli check-config
+	@# Rasa's SQLite tracker store (endpoints.yml) lives in var/ and does not create the folder.
+	@mkdir -p var
 	@echo "Wegwijs starts: the demo page with the chat widget on http://localhost:8000/ and the supporter portal on http://localhost:8000/portaal/ (terminal chat: make chat)"
 	$(BIN)/honcho start --no-prefix -f Procfile
 

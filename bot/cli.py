@@ -8,6 +8,9 @@
                      portal accounts
   bot notifications run [--once]
                      send the organisations' notifications (a worker, or once from cron)
+  bot statistics update | purge-conversations
+                     turn recorded conversations into anonymised statistics (from cron; idempotent);
+                     delete raw conversations older than the retention period, keeping the statistics
 """
 from __future__ import annotations
 
@@ -190,6 +193,58 @@ def _handoffs_parser(commands: argparse._SubParsersAction) -> argparse._SubParse
     return actions
 
 
+def statistics_update(args: argparse.Namespace) -> int:
+    from bot.statistics.job import update
+
+    result = update(args.tracker_url, args.store, get_settings().secret_key)
+    print(f"{result.conversations} gesprekken verwerkt, {result.free_text} teksten ontdaan van persoonsgegevens.")
+    return 0
+
+
+def statistics_purge(args: argparse.Namespace) -> int:
+    from bot.statistics.job import purge
+
+    days = args.days or get_settings().conversation_retention_days
+    deleted = purge(args.tracker_url, args.store, get_settings().secret_key, days)
+    print(f"Gesprekken ouder dan {days} dagen gewist: {deleted}. De statistiek blijft bewaard.")
+    return 0
+
+
+def statistics(args: argparse.Namespace) -> int:
+    from bot.database import Database, StoreUnavailable
+    from bot.statistics.store import StatisticsStore
+    from bot.statistics.tracker_events import TrackerStoreConfigError, tracker_store_url
+
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        args.tracker_url = tracker_store_url(settings.endpoints_file)
+        database.migrate()
+        args.store = StatisticsStore(database)
+        return args.action(args)
+    except TrackerStoreConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except StoreUnavailable as error:
+        print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
+        return 2
+    finally:
+        database.close()
+
+
+def _statistics_parser(commands: argparse._SubParsersAction) -> None:
+    statistics_parser = commands.add_parser("statistics", help="anonymised statistics and retention")
+    statistics_parser.set_defaults(run=statistics)
+    actions = statistics_parser.add_subparsers(dest="action_name", metavar="update|purge-conversations",
+                                               required=True)
+    actions.add_parser("update", help="count new and changed conversations (idempotent)").set_defaults(
+        action=statistics_update)
+    purge_parser = actions.add_parser("purge-conversations",
+                                      help="update, then delete raw conversations past the retention period")
+    purge_parser.add_argument("--days", type=int, help="retention in days (default: WEGWIJS_CONVERSATION_RETENTION_DAYS)")
+    purge_parser.set_defaults(action=statistics_purge)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot", description="Wegwijs operator and developer tasks.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -198,6 +253,7 @@ def parser() -> argparse.ArgumentParser:
     chat_parser.add_argument("--url", default=get_settings().rasa_url, help="Rasa server (default: %(default)s)")
     chat_parser.set_defaults(run=chat)
     cli_portal.add_commands(commands, _handoffs_parser(commands))
+    _statistics_parser(commands)
     return root
 
 

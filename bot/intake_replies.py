@@ -119,6 +119,7 @@ def handoff_done(reference: str, organisation_name: Optional[str], intake: Intak
                                              deadline=f"op {dutch_date(deadline)}", contact=contact)),
         Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone),
               [Button(texts()["handoff_withdraw_button"], "/withdraw_handoff")]),
+        satisfaction_offer(),
     ]
 
 
@@ -143,6 +144,12 @@ def withdraw_unavailable(municipality: Municipality) -> Reply:
     desk = municipality.client_support
     return Reply(texts()["withdraw_unavailable"].format(desk=desk.name, phone=desk.phone),
                  [Button(texts()["handoff_retry"], choose(WITHDRAW))])
+
+
+def satisfaction_offer() -> Reply:
+    """The optional satisfaction questions; 'no' stops, which the conversation rules answer."""
+    return Reply(texts()["satisfaction_offer"], [Button(texts()["satisfaction_yes"], "/start_satisfaction"),
+                                                 Button(texts()["satisfaction_no"], "/stop")])
 
 
 def handoff_unavailable(municipality: Municipality, retry_payload: str) -> Reply:

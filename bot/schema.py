@@ -12,10 +12,12 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -156,4 +158,44 @@ notifications = Table(
     UniqueConstraint("handoff_id", "channel", "target", name="uq_notifications_target"),
     CheckConstraint("channel IN ('email', 'webhook')", name="ck_notifications_channel"),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_notifications_status"),
+)
+
+# Anonymised statistics (bot/statistics/): categories and counts only, no sender id, no text; the
+# start coarsened to the hour. Free text is de-identified, dated by month, linked to no conversation.
+statistics_conversations = Table(
+    "statistics_conversations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # keyed hash (HMAC) of sender id and session start: idempotent, not reversible without the key
+    Column("conversation_key", String(64), nullable=False),
+    Column("started_hour", UTCDateTime(), nullable=False, index=True),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("channel", String(32)),
+    Column("user_messages", Integer, nullable=False),
+    Column("relation", String(16)),
+    Column("phase", String(32)),
+    Column("life_domains", JSON, nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("handoff", Boolean, nullable=False),
+    Column("asked_human", Boolean, nullable=False),
+    Column("hit_fallback", Boolean, nullable=False),
+    Column("crisis", Boolean, nullable=False),
+    Column("dropped_off", Boolean, nullable=False),
+    Column("last_step", String(64)),
+    Column("satisfaction_helped", SmallInteger),
+    Column("satisfaction_own_choices", SmallInteger),
+    Column("satisfaction_recommend", SmallInteger),
+    Column("improvement_given", Boolean, nullable=False),
+    UniqueConstraint("conversation_key", name="uq_statistics_conversations_key"),
+)
+
+statistics_free_text = Table(
+    "statistics_free_text",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_key", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("month", Date, nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("item_key", name="uq_statistics_free_text_key"),
 )

@@ -41,6 +41,10 @@ class Settings:
     widget_origins: Tuple[str, ...] = ()
     widget_max_length: int = 2000
     widget_relay_timeout: float = 25.0
+    # Rasa's endpoints file: the statistics job reads the tracker store's location from it.
+    endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
+    # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
+    conversation_retention_days: int = 30
 
 
 def _database_url(raw: str) -> str:
@@ -99,7 +103,21 @@ def get_settings() -> Settings:
         widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
         widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
         widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
+        endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
+        conversation_retention_days=_positive_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30),
     )
+
+
+def _project_path(raw: str) -> Path:
+    path = Path(raw)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.getenv(name, str(default))
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 def _generated_secret() -> str:

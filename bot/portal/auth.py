@@ -100,6 +100,8 @@ def _home(account: accounts.Account) -> str:
         return url_for("admin.account_list")
     if account.role in ("supporter", "coordinator"):
         return url_for("cases.inbox")
+    if account.role == "staff":
+        return url_for("dashboard.index")
     return url_for("auth.own_account")
 
 

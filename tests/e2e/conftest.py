@@ -47,6 +47,10 @@ class Servers:
         self.database_url = f"sqlite:///{tmp / 'handoffs.db'}"
         self.endpoints = tmp / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+        # Conversations recorded as in production (Rasa's SQL tracker store), for the statistics tests.
+        self.tracker_db = tmp / "tracker.db"
+        with self.endpoints.open("a") as endpoints:
+            endpoints.write(f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{self.tracker_db}"\n')
 
     @property
     def env(self) -> dict:
@@ -57,6 +61,7 @@ class Servers:
             "WEGWIJS_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "WEGWIJS_PUBLIC_URL": self.web_url,
             "WEGWIJS_SECRET_KEY": "e2e-tests-only",
+            "WEGWIJS_ENDPOINTS_FILE": str(self.endpoints),
         }
 
     def _start(self, name: str, args: List[str], program: str = RASA) -> subprocess.Popen:
