@@ -57,7 +57,8 @@ def test_an_unreachable_database_changes_nothing_and_offers_a_retry(monkeypatch)
 
 def test_the_handoff_message_offers_withdrawal_and_the_organisation_is_notified(store):  # noqa: F811
     messages, _ = submit("meedenkers-voorbeeldstad")
-    assert messages[-1]["buttons"] == [{"title": "Aanvraag intrekken", "payload": "/withdraw_handoff"}]
+    # the withdrawal comes after the confirmation; the optional satisfaction questions are offered last
+    assert messages[1]["buttons"] == [{"title": "Aanvraag intrekken", "payload": "/withdraw_handoff"}]
     with store.transaction() as session:
         queued = session.execute(notifications.select()).all()
     assert [(n.channel, n.target, n.status) for n in queued] == [
