@@ -41,7 +41,7 @@ run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@$(PY) -m bot.cli check-config
 	@# Rasa's SQLite tracker store (endpoints.yml) lives in var/ and does not create the folder.
 	@mkdir -p var
-	@echo "Wegwijs starts: Rasa on http://localhost:5005 (chat in a second terminal: make chat), supporter portal on http://localhost:8000/portaal/"
+	@echo "Wegwijs starts: the demo page with the chat widget on http://localhost:8000/ and the supporter portal on http://localhost:8000/portaal/ (terminal chat: make chat)"
 	$(BIN)/honcho start --no-prefix -f Procfile
 
 chat: $(INSTALLED) ## Chat with the running bot in the terminal
@@ -59,13 +59,24 @@ unit: $(INSTALLED) $(SPACY_NL) ## Unit tests (bot/, actions/, components/)
 stories: $(TRAINED) ## Test stories: every conversation path must be predicted exactly
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out build/results/stories
 
-e2e: $(TRAINED) ## Conversations over REST with the real Rasa and action servers
+e2e: $(TRAINED) browser ## Conversations over REST with the real Rasa and action servers
 	$(BIN)/pytest -m e2e -q
 
 eval: $(TRAINED) ## NLU scores on held-out data; fails below the intent macro-F1 gate
 	$(PY) -m tools.nlu_eval
 
 test: validate unit stories e2e eval ## Everything CI runs
+
+# The widget's browser tests: Debian's chromium (a test tool's own browser download is not possible
+# here) and axe-core from npm, pinned.
+AXE_VERSION := 4.14.1
+AXE := build/node_modules/axe-core/axe.min.js
+.PHONY: browser
+browser: $(AXE) ## Install Debian's chromium and axe-core for the widget's browser tests
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+$(AXE):
+	npm install --prefix build --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+	@test -f $@
 
 bench: $(TRAINED) ## Per-message latency and memory, as ratios against a baseline pipeline
 	$(PY) -m tools.bench

@@ -9,6 +9,8 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Tuple
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
@@ -34,6 +36,11 @@ class Settings:
     smtp: "SmtpSettings"
     # Closed and withdrawn handoffs are deleted this many days after they ended.
     handoff_retention_days: int
+    # The chat widget: pages on other origins that may embed it, the longest message, and how long the
+    # edge waits for Rasa before telling the resident to try again.
+    widget_origins: Tuple[str, ...] = ()
+    widget_max_length: int = 2000
+    widget_relay_timeout: float = 25.0
     # Rasa's endpoints file: the statistics job reads the tracker store's location from it.
     endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
     # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
@@ -93,6 +100,9 @@ def get_settings() -> Settings:
         rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
         smtp=_smtp(),
         handoff_retention_days=_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
+        widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
+        widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
+        widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
         endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
         conversation_retention_days=_positive_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30),
     )
@@ -117,3 +127,23 @@ def _generated_secret() -> str:
         GENERATED_SECRET_FILE.write_text(secrets.token_urlsafe(48))
         GENERATED_SECRET_FILE.chmod(0o600)
     return GENERATED_SECRET_FILE.read_text().strip()
+
+
+def _origins(raw: str) -> Tuple[str, ...]:
+    """Comma-separated origins (scheme://host[:port], no path) allowed to embed the chat widget."""
+    origins = []
+    for origin in (part.strip().rstrip("/") for part in raw.split(",")):
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+            raise ValueError(f"WEGWIJS_WIDGET_ORIGINS: '{origin}' is not an origin like https://www.gemeente.nl")
+        origins.append(origin)
+    return tuple(origins)
+
+
+def _bounded_int(name: str, default: int, low: int, high: int) -> int:
+    value = _int(name, default)
+    if not low <= value <= high:
+        raise ValueError(f"{name}: {value} is outside {low}..{high}")
+    return value

@@ -1,7 +1,8 @@
 """Databases for the unit tests: a temporary SQLite file always, the local PostgreSQL server when reachable.
 
 Each PostgreSQL test gets its own schema (via search_path), so tests share no state with each other
-or with anyone else using the same database. Set WEGWIJS_TEST_POSTGRES_URL to use another server.
+or with anyone else using the same database. Set WEGWIJS_TEST_POSTGRES_URL (or DATABASE_URL, when it
+names a PostgreSQL server) to use another server than the local one.
 """
 import os
 import uuid
@@ -10,7 +11,13 @@ import pytest
 from sqlalchemy import create_engine, exc, text
 from sqlalchemy.engine import make_url
 
-POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+def _postgres_url() -> str:
+    given = os.getenv("DATABASE_URL", "")
+    default = given if given.startswith("postgresql") else "postgresql://postgres@127.0.0.1:5432/test"
+    return os.getenv("WEGWIJS_TEST_POSTGRES_URL", default)
+
+
+POSTGRES_URL = _postgres_url()
 
 
 @pytest.fixture

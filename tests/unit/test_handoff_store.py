@@ -1,9 +1,4 @@
-"""The handoff store, against a temporary SQLite file and the local PostgreSQL server.
-
-Each PostgreSQL test gets its own schema (via search_path), so tests share no state with each other
-or with anyone else using the same database. Set WEGWIJS_TEST_POSTGRES_URL to use another server.
-"""
-import os
+"""The handoff store, against a temporary SQLite file and the local PostgreSQL server (tests/unit/conftest.py)."""
 import re
 import subprocess
 import sys
@@ -32,8 +27,8 @@ from bot.handoff_store import (
 from bot.intake import SKIPPED, Intake
 from bot.schema import metadata
 from bot.settings import PROJECT_ROOT
+from tests.unit.conftest import POSTGRES_URL
 
-POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/none"
 REFERENCE = re.compile(r"^WW-[2-9A-HJKMNP-Z]{6}$")
 

@@ -1,0 +1,459 @@
+/*
+ * Wegwijs chat widget. A municipality adds one tag to its pages:
+ *
+ *   <script src="https://chat.gemeente.nl/widget/wegwijs.js" defer
+ *           data-municipality="Voorbeeldstad" data-color="#1d4f91" data-color-text="#ffffff"></script>
+ *
+ * Optional: data-server (default: where this script comes from), data-text-<key> to replace a text
+ * below (e.g. data-text-launcher="Vraag het Wegwijs"). Colours are hex; a pair below WCAG AA 4.5:1
+ * gets black or white text instead, with a warning in the console.
+ *
+ * Plain modern JavaScript, no build step. Everything the bot or the resident wrote is inserted as
+ * text (textContent, text nodes); links are built as <a> elements, http and https only.
+ */
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  if (!script || window.Wegwijs) return;
+
+  // Texts for residents: Dutch, B1. A page may replace each with data-text-<key>.
+  const DEFAULT_TEXTS = {
+    launcher: "Chat met Wegwijs",
+    title: "Wegwijs",
+    subtitle: "Gemeente {municipality}",
+    notice: "U praat met een computer, niet met een mens. U hoeft geen naam of adres te geven. " +
+      "Wij geven alleen iets door als u daar toestemming voor geeft.",
+    conversation: "Gesprek",
+    you: "U zegt:",
+    bot: "Wegwijs zegt:",
+    inputLabel: "Uw bericht",
+    placeholder: "Typ hier uw vraag",
+    send: "Versturen",
+    close: "Sluiten",
+    closeLabel: "Chat sluiten",
+    restart: "Opnieuw beginnen",
+    typing: "Wegwijs schrijft een antwoord",
+    unreachable: "Het lukt nu niet om Wegwijs te bereiken. Uw bericht is niet kwijt. Probeer het zo nog eens.",
+    tooLong: "Uw bericht is te lang. Maak het korter, of stuur het in twee delen.",
+    retry: "Opnieuw proberen",
+    newWindow: "(opent in een nieuw venster)",
+  };
+  const DEFAULT_COLOR = "#1d4f91";
+  const AA_CONTRAST = 4.5;
+  const FALLBACK_TIMEOUT_MS = 30000;
+  const FALLBACK_MAX_LENGTH = 2000;
+
+  // --- colours ------------------------------------------------------------------------------
+  function parseHex(value) {
+    const match = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(String(value || "").trim());
+    if (!match) return null;
+    const hex = match[1].length === 3 ? match[1].replace(/./g, "$&$&") : match[1];
+    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  }
+
+  function toHex(rgb) {
+    return "#" + rgb.map((v) => v.toString(16).padStart(2, "0")).join("");
+  }
+
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrastRatio(a, b) {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  }
+
+  /** The colour pair to use: as configured when it reaches AA, else the same background with black or white text. */
+  function readableColors(background, text) {
+    const bg = parseHex(background) || parseHex(DEFAULT_COLOR);
+    const fg = parseHex(text);
+    if (fg && contrastRatio(bg, fg) >= AA_CONTRAST) {
+      return { background: toHex(bg), text: toHex(fg), corrected: false };
+    }
+    const white = [255, 255, 255];
+    const black = [0, 0, 0];
+    const better = contrastRatio(bg, white) >= contrastRatio(bg, black) ? white : black;
+    console.warn("Wegwijs: text colour " + text + " on " + toHex(bg) + " is below WCAG AA 4.5:1; using " + toHex(better));
+    return { background: toHex(bg), text: toHex(better), corrected: true };
+  }
+
+  // --- configuration ------------------------------------------------------------------------
+  const data = script.dataset;
+  const server = (data.server || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  const municipality = data.municipality || "";
+  const texts = {};
+  for (const key of Object.keys(DEFAULT_TEXTS)) {
+    const attribute = "text" + key.charAt(0).toUpperCase() + key.slice(1);
+    texts[key] = (data[attribute] || DEFAULT_TEXTS[key]).replace("{municipality}", municipality);
+  }
+  const colors = readableColors(data.color || DEFAULT_COLOR, data.colorText || "#ffffff");
+
+  // --- state, kept per tab so the conversation survives going to another page ----------------
+  const STORE_KEY = "wegwijs:" + server;
+  const state = load() || { token: null, open: false, messages: [], pending: null };
+
+  function load() {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(STORE_KEY));
+      return saved && Array.isArray(saved.messages) ? saved : null;
+    } catch (error) {
+      return null; // no storage (private mode, sandbox): the widget still works on this page
+    }
+  }
+
+  function save() {
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (error) {
+      /* see load() */
+    }
+  }
+
+  function newMessageId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes); // also outside secure contexts, unlike crypto.randomUUID
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // --- DOM helpers ----------------------------------------------------------------------------
+  function el(tag, attributes, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const LINK = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+  function appendWithLinks(parent, text) {
+    let last = 0;
+    for (const match of text.matchAll(LINK)) {
+      const shown = match[0].replace(/[.,;:!?)\]]+$/, "");
+      parent.append(document.createTextNode(text.slice(last, match.index)));
+      parent.append(linkOrText(shown));
+      last = match.index + shown.length;
+    }
+    parent.append(document.createTextNode(text.slice(last)));
+  }
+
+  function linkOrText(address) {
+    let url = null;
+    try {
+      url = new URL(address);
+    } catch (error) {
+      return document.createTextNode(address);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return document.createTextNode(address);
+    const link = el("a", { href: url.href, target: "_blank", rel: "noopener noreferrer" }, address);
+    link.append(" ", el("span", { class: "ww-sr-only" }, texts.newWindow));
+    return link;
+  }
+
+  /** Bot text: lines become paragraphs, lines starting with "- " a list. */
+  function renderBotText(container, text) {
+    let list = null;
+    for (const line of text.split("\n")) {
+      const item = /^\s*[-•*]\s+(.*)$/.exec(line);
+      if (item) {
+        if (!list) container.append((list = el("ul")));
+        const li = el("li");
+        appendWithLinks(li, item[1]);
+        list.append(li);
+        continue;
+      }
+      list = null;
+      if (!line.trim()) continue;
+      const paragraph = el("p");
+      appendWithLinks(paragraph, line);
+      container.append(paragraph);
+    }
+  }
+
+  // --- the widget's parts ----------------------------------------------------------------------
+  const root = el("div", { class: "ww", id: "wegwijs-widget" });
+  root.hidden = true; // until its stylesheet is in
+  root.style.setProperty("--ww-bg", colors.background);
+  root.style.setProperty("--ww-fg", colors.text);
+
+  const launcher = el("button", { type: "button", class: "ww-launcher", "aria-expanded": "false",
+    "aria-controls": "ww-panel" }, texts.launcher);
+  const panel = el("section", { class: "ww-panel", id: "ww-panel", role: "dialog", "aria-labelledby": "ww-title" });
+  panel.hidden = true;
+
+  const header = el("div", { class: "ww-header" });
+  const titles = el("div", { class: "ww-titles" });
+  titles.append(el("h2", { id: "ww-title", class: "ww-title" }, texts.title));
+  if (municipality) titles.append(el("p", { class: "ww-subtitle" }, texts.subtitle));
+  const restartButton = el("button", { type: "button", class: "ww-tool ww-restart" }, texts.restart);
+  const closeButton = el("button", { type: "button", class: "ww-tool ww-close", "aria-label": texts.closeLabel },
+    texts.close);
+  header.append(titles, restartButton, closeButton);
+
+  const scroller = el("div", { class: "ww-scroller", role: "region", "aria-label": texts.conversation, tabindex: "0" });
+  const notice = el("p", { class: "ww-notice" }, texts.notice);
+  const log = el("ol", { class: "ww-log" });
+  const typing = el("li", { class: "ww-typing" });
+  typing.append(el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-dot", "aria-hidden": "true" }),
+    el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-sr-only" }, texts.typing));
+
+  // Only new messages go here, so a screen reader reads each reply once and never the whole history.
+  const live = el("div", { class: "ww-sr-only ww-live", "aria-live": "polite" });
+
+  // Inside the scrolling part, so even at 400% zoom an error never pushes the text box off the screen.
+  const errorBox = el("div", { class: "ww-error", role: "alert" });
+  errorBox.hidden = true;
+  const errorText = el("p", { class: "ww-error-text" });
+  const retryButton = el("button", { type: "button", class: "ww-retry" }, texts.retry);
+  errorBox.append(errorText, retryButton);
+
+  const form = el("form", { class: "ww-form" });
+  const input = el("textarea", { id: "ww-input", class: "ww-input", rows: "2", autocomplete: "off", placeholder: texts.placeholder,
+    maxlength: String(state.maxLength || FALLBACK_MAX_LENGTH) });
+  const sendButton = el("button", { type: "submit", class: "ww-send", "aria-disabled": "false" }, texts.send);
+  form.append(el("label", { for: "ww-input", class: "ww-label" }, texts.inputLabel), input, sendButton);
+
+  scroller.append(notice, log, errorBox);
+  panel.append(header, scroller, live, form);
+  root.append(panel, launcher);
+
+  // --- rendering ---------------------------------------------------------------------------------
+  function messageNode(message) {
+    const item = el("li", { class: "ww-msg ww-msg--" + message.who });
+    item.append(el("span", { class: "ww-sr-only" }, message.who === "bot" ? texts.bot : texts.you));
+    const body = el("div", { class: "ww-bubble" });
+    if (message.who === "bot") renderBotText(body, message.text || "");
+    else body.append(el("p", {}, message.text));
+    item.append(body);
+    return item;
+  }
+
+  function choicesNode(buttons) {
+    const group = el("div", { class: "ww-choices" });
+    for (const button of buttons) {
+      const choice = el("button", { type: "button", class: "ww-choice" }, button.title);
+      choice.addEventListener("click", () => {
+        if (busy) return;
+        group.remove();
+        input.focus(); // the pressed button is gone; keep the keyboard where the resident types next
+        send(button.payload, button.title);
+      });
+      group.append(choice);
+    }
+    return group;
+  }
+
+  /** Redraws the whole history; buttons only under the replies since the resident's last message. */
+  function renderAll() {
+    log.replaceChildren();
+    const lastUser = state.messages.map((m) => m.who).lastIndexOf("user");
+    state.messages.forEach((message, index) => {
+      const node = messageNode(message);
+      if (message.who === "bot" && index > lastUser && message.buttons && message.buttons.length) {
+        node.append(choicesNode(message.buttons));
+      }
+      log.append(node);
+    });
+    scrollToEnd();
+  }
+
+  function addMessages(messages) {
+    state.messages.push(...messages);
+    save();
+    renderAll();
+  }
+
+  function announce(text) {
+    live.textContent = "";
+    // A fresh text node after a tick, so the same reply twice is still read twice.
+    window.setTimeout(() => { live.textContent = text; }, 50);
+  }
+
+  function scrollToEnd() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function showError(text, retryable) {
+    errorText.textContent = text;
+    retryButton.hidden = !retryable;
+    errorBox.hidden = false;
+    scrollToEnd();
+  }
+
+  function hideError() {
+    errorBox.hidden = true;
+  }
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.setAttribute("aria-disabled", String(value));
+    if (value) log.append(typing);
+    else typing.remove();
+    scrollToEnd();
+  }
+
+  // --- talking to the server ---------------------------------------------------------------------
+  let busy = false;
+
+  async function postJson(path, body) {
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => controller.abort(), state.timeoutMs || FALLBACK_TIMEOUT_MS);
+    try {
+      const response = await fetch(server + path, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        signal: controller.signal, credentials: "omit", mode: "cors",
+      });
+      let answer = null;
+      try {
+        answer = await response.json();
+      } catch (error) {
+        /* not JSON: a proxy's error page */
+      }
+      if (!response.ok) throw Object.assign(new Error("HTTP " + response.status), { code: (answer && answer.error) || "http" });
+      return answer;
+    } finally {
+      window.clearTimeout(timer);
+    }
+  }
+
+  async function ensureConversation() {
+    if (state.token) return;
+    const started = await postJson("/widget/api/conversations", {});
+    Object.assign(state, { token: started.token, maxLength: started.max_length, timeoutMs: started.timeout_ms });
+    input.setAttribute("maxlength", String(state.maxLength));
+    save();
+  }
+
+  /** Sends `text` (a typed message or a button payload); `shown` is what the log shows, null for nothing. */
+  function send(text, shown) {
+    if (busy) return; // a double click or a second Enter: the message is already on its way
+    const message = { id: newMessageId(), text, attempts: 0 };
+    state.pending = message;
+    if (shown !== null) addMessages([{ who: "user", text: shown }]);
+    else save();
+    deliver(message);
+  }
+
+  async function deliver(message) {
+    if (busy) return;
+    setBusy(true);
+    hideError();
+    // Counted before sending: if this page is left or the answer is lost, the next try says it is a
+    // retry, and the server looks up the first try's answer instead of processing the message twice.
+    const retry = message.attempts > 0;
+    message.attempts += 1;
+    save();
+    try {
+      await ensureConversation();
+      const answer = await postJson("/widget/api/messages",
+        { token: state.token, message_id: message.id, text: message.text, retry });
+      state.pending = null;
+      receive(answer.replies || []);
+    } catch (error) {
+      failed(error);
+    } finally {
+      setBusy(false);
+      save();
+    }
+  }
+
+  function receive(replies) {
+    const messages = replies.map((r) => ({ who: "bot", text: r.text || "", buttons: r.buttons || [] }));
+    addMessages(messages);
+    const spoken = messages.map((m) => m.text).filter(Boolean).join(" ");
+    if (spoken) announce(texts.bot + " " + spoken);
+  }
+
+  function failed(error) {
+    if (error.code === "too_long") {
+      state.pending = null;
+      showError(texts.tooLong, false);
+      return;
+    }
+    if (error.code === "invalid_token") state.token = null; // the server no longer knows it: start anew
+    showError(texts.unreachable, true);
+  }
+
+  function restart() {
+    if (busy) return;
+    state.messages = [];
+    state.pending = null;
+    hideError();
+    renderAll();
+    send("/restart", null);
+    input.focus();
+  }
+
+  // --- opening and closing -----------------------------------------------------------------------
+  function open(focus) {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("ww--open");
+    state.open = true;
+    save();
+    scrollToEnd();
+    if (focus) input.focus();
+  }
+
+  function close() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("ww--open");
+    state.open = false;
+    save();
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", () => (panel.hidden ? open(true) : close()));
+  closeButton.addEventListener("click", close);
+  restartButton.addEventListener("click", restart);
+  retryButton.addEventListener("click", () => {
+    if (state.pending) deliver(state.pending);
+    else hideError();
+  });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || busy) return;
+    if (text.length > (state.maxLength || FALLBACK_MAX_LENGTH)) {
+      showError(texts.tooLong, false);
+      return;
+    }
+    input.value = "";
+    send(text, text);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  // --- start ---------------------------------------------------------------------------------------
+  function start() {
+    const stylesheet = el("link", { rel: "stylesheet", href: new URL("wegwijs.css", script.src).href });
+    const show = () => { root.hidden = false; };
+    stylesheet.addEventListener("load", show);
+    stylesheet.addEventListener("error", show);
+    document.head.append(stylesheet);
+    document.body.append(root);
+    renderAll();
+    if (state.open) open(false); // another page of the site: same conversation, focus stays on the page
+    if (state.pending) deliver(state.pending); // left mid-answer: ask again, marked as a retry
+  }
+
+  window.Wegwijs = { contrastRatio: (a, b) => contrastRatio(parseHex(a), parseHex(b)), readableColors, open: () => open(true), close };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

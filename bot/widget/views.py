@@ -1,0 +1,100 @@
+"""Routes: the demo pages of the fictional municipality, and the JSON API the widget calls."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from bot.municipality import load_municipality
+from bot.widget.relay import RasaRelay, RelayError
+from bot.widget.tokens import ConversationTokens
+
+API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
+MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# The widget waits this much longer than the edge waits for Rasa, so it hears the edge's own answer.
+CLIENT_MARGIN_SECONDS = 5
+
+# The demo pages and the widget run without inline script or style, so the policy can be strict.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'self'")
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+RELAY_STATUS = {"timeout": 504, "unreachable": 502, "bad_reply": 502}
+
+blueprint = Blueprint("widget", __name__, static_folder="static", static_url_path="/widget",
+                      template_folder="templates")
+
+
+def _settings():
+    return current_app.config["WEGWIJS_SETTINGS"]
+
+
+def _error(code: str, status: int):
+    return jsonify(error=code), status
+
+
+@blueprint.before_request
+def refuse_other_origins():
+    """CORS only stops a browser from reading the answer; an API call from a page elsewhere is refused outright."""
+    origin = request.headers.get("Origin")
+    if request.path not in API_PATHS or request.method == "OPTIONS" or origin is None:
+        return None
+    settings = _settings()
+    own = {settings.public_url, request.host_url.rstrip("/")}
+    if origin not in own and origin not in settings.widget_origins:
+        return _error("origin_not_allowed", 403)
+    return None
+
+
+@blueprint.get("/")
+def home():
+    return render_template("widget/home.html", town=load_municipality(_settings().municipality_file))
+
+
+@blueprint.get("/contact")
+def contact():
+    return render_template("widget/contact.html", town=load_municipality(_settings().municipality_file))
+
+
+@blueprint.post(API_PATHS[0])
+def start_conversation():
+    settings = _settings()
+    return jsonify(token=ConversationTokens(settings.secret_key).issue(), max_length=settings.widget_max_length,
+                   timeout_ms=int((settings.widget_relay_timeout + CLIENT_MARGIN_SECONDS) * 1000))
+
+
+@blueprint.post(API_PATHS[1])
+def send_message():
+    settings = _settings()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error("invalid_message", 400)
+    conversation_id = ConversationTokens(settings.secret_key).conversation_id(body.get("token"))
+    if conversation_id is None:
+        return _error("invalid_token", 403)
+    text, message_id = body.get("text"), body.get("message_id")
+    if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str) \
+            or not MESSAGE_ID.match(message_id):
+        return _error("invalid_message", 400)
+    if len(text) > settings.widget_max_length:
+        return _error("too_long", 413)
+    relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout)
+    try:
+        replies = relay.relay(conversation_id, message_id, text, retry=body.get("retry") is True)
+    except RelayError as error:
+        current_app.logger.warning("widget relay failed: %s", error.kind)  # never the message itself
+        return _error(error.kind, RELAY_STATUS[error.kind])
+    return jsonify(replies=replies)
+
+
+@blueprint.after_request
+def security_headers(response):
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.endpoint == "widget.static":
+        return response
+    api = request.path in API_PATHS
+    response.headers["Content-Security-Policy"] = API_POLICY if api else PAGE_POLICY
+    response.headers["Referrer-Policy"] = "same-origin"
+    if api:
+        response.headers["Cache-Control"] = "no-store"
+    return response
