@@ -1,5 +1,6 @@
 """The statistics pipeline: conversations recorded by Rasa's SQL tracker store, the job that turns
 them into anonymised rows (SQLite and PostgreSQL), suppression, the figures and retention."""
+import time
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 
@@ -190,3 +191,31 @@ def test_generated_dutch_personal_data_never_survives_de_identification(seed):
     cleaned = deidentify(message_with(data))
     for part in identifying_parts(data):
         assert part not in cleaned, (part, cleaned)
+
+
+def test_the_cli_counts_from_the_configured_tracker_store_and_purges(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+    from bot.settings import get_settings
+
+    tracker = tmp_path / "tracker.db"
+    ten_days_ago = time.time() - 10 * 86400
+    record(tracker, "resident", conversation(said("greet", "hallo", ten_days_ago), did("utter_greet", ten_days_ago),
+                                             start=ten_days_ago))
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n")
+    monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    get_settings.cache_clear()
+    try:
+        assert main(["statistics", "update"]) == 0
+        assert main(["statistics", "purge-conversations", "--days", "1"]) == 0
+        endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
+        monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))
+        get_settings.cache_clear()
+        assert main(["statistics", "update"]) == 2
+    finally:
+        get_settings.cache_clear()
+    output = capsys.readouterr()
+    assert "1 gesprekken verwerkt" in output.out and "gewist: 1" in output.out
+    assert "type SQL" in output.err
+    assert list(conversations_by_sender(f"sqlite:///{tracker}")) == []
