@@ -4,6 +4,8 @@
   bot chat           chat with the running bot in the terminal (REST channel)
   bot handoffs list | show REFERENCE | withdraw REFERENCE
                      the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
+  bot serve [--profile embedded|production]
+                     start Wegwijs: one machine with SQLite, or scaled out (bot/serve.py)
 """
 from __future__ import annotations
 
@@ -66,7 +68,9 @@ def chat(args: argparse.Namespace) -> int:
         if typed.isdigit() and 1 <= int(typed) <= len(payloads):
             typed = payloads[int(typed) - 1]
         try:
-            reply = requests.post(url, json={"sender": sender, "message": typed}, timeout=60)
+            # The header lets the production proxy keep the conversation on one Rasa replica.
+            reply = requests.post(url, json={"sender": sender, "message": typed},
+                                  headers={"X-Wegwijs-Conversation": sender}, timeout=60)
             reply.raise_for_status()
         except requests.RequestException as error:
             print(f"Wegwijs is niet bereikbaar op {args.url} ({error}). Draait 'make run'?", file=sys.stderr)
@@ -196,6 +200,16 @@ def _handoffs_parser(commands: argparse._SubParsersAction) -> None:
     withdraw_parser.set_defaults(action=handoffs_withdraw)
 
 
+def serve(args: argparse.Namespace) -> int:
+    from bot.serve import ServeError, serve as start  # imports Jinja2 and redis only when serving
+
+    try:
+        return start(args.profile)
+    except ServeError as error:
+        print(f"Wegwijs cannot start: {error}", file=sys.stderr)
+        return 2
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot", description="Wegwijs operator and developer tasks.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -204,6 +218,9 @@ def parser() -> argparse.ArgumentParser:
     chat_parser.add_argument("--url", default=get_settings().rasa_url, help="Rasa server (default: %(default)s)")
     chat_parser.set_defaults(run=chat)
     _handoffs_parser(commands)
+    serve_parser = commands.add_parser("serve", help="start Wegwijs (profile from WEGWIJS_PROFILE in .env)")
+    serve_parser.add_argument("--profile", choices=("embedded", "production"), help="overrides WEGWIJS_PROFILE")
+    serve_parser.set_defaults(run=serve)
     return root
 
 
