@@ -29,7 +29,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
-from rasa.shared.core.events import UserUtteranceReverted
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -105,7 +106,10 @@ async def handle(agent: Agent, message: UserMessage) -> List[str]:
             await agent.processor.handle_message(message)
             if failed:
                 tracker = await agent.processor.get_tracker(message.sender_id)
+                # Rasa's rewind also drops the listen before the message: listen again, as
+                # Rasa's own fallback actions do after a rewind.
                 tracker.update(UserUtteranceReverted())
+                tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
                 await agent.processor.save_tracker(tracker)
     finally:
         _failed_calls.reset(token)

@@ -59,7 +59,9 @@ def wait_for_start(ready: Callable[[], object], process: subprocess.Popen, what:
 def scratch_database(admin_url: str) -> Iterator[URL]:
     """A new PostgreSQL database for one run, dropped afterwards."""
     name = f"wegwijs_scratch_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, connect_args={"connect_timeout": 3}, isolation_level="AUTOCOMMIT")
+    # pre-ping: the database server may have restarted since (the fault tests restart it)
+    admin = create_engine(admin_url, connect_args={"connect_timeout": 3}, isolation_level="AUTOCOMMIT",
+                          pool_pre_ping=True)
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
