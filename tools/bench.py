@@ -182,9 +182,9 @@ def stock_project() -> Path:
     """`rasa init --no-prompt` in a temporary folder (it trains the model), kept in build/bench/stock."""
     if not list(STOCK_DIR.glob("models/*.tar.gz")):
         print("bench: training stock Rasa (rasa init --no-prompt), once; kept in build/bench/stock", flush=True)
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, open(OUT / "stock-training.log", "wb") as log:
             subprocess.run([RASA, "init", "--no-prompt", "--init-dir", folder], cwd=folder, check=True,
-                           stdout=subprocess.DEVNULL)
+                           stdout=log, stderr=subprocess.STDOUT)
             shutil.rmtree(STOCK_DIR, ignore_errors=True)
             shutil.copytree(folder, STOCK_DIR)
     return STOCK_DIR

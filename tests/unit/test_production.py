@@ -73,7 +73,7 @@ def lock_store():
     import redis
     from rasa.utils.endpoints import EndpointConfig
 
-    from components.redis_lock_store import AtomicRedisLockStore
+    from serving.redis_lock_store import AtomicRedisLockStore
 
     try:
         redis.Redis(socket_timeout=2).ping()
@@ -89,7 +89,7 @@ def lock_store():
 def test_tickets_taken_at_once_from_two_stores_are_all_different(lock_store):
     from rasa.utils.endpoints import EndpointConfig
 
-    from components.redis_lock_store import AtomicRedisLockStore
+    from serving.redis_lock_store import AtomicRedisLockStore
 
     other = AtomicRedisLockStore(EndpointConfig(url="127.0.0.1", port=6379, db=1,
                                                 key_prefix=lock_store.key_prefix.split(":")[0]))
@@ -110,7 +110,7 @@ def test_a_released_ticket_leaves_the_others_and_the_last_one_removes_the_lock(l
 def test_a_failed_action_call_is_noted_for_the_message_being_handled():
     from rasa.utils.endpoints import EndpointConfig
 
-    from components.rest_channel import WatchedActionEndpoint, _failed_calls
+    from serving.rest_channel import WatchedActionEndpoint, _failed_calls
 
     async def call() -> list:
         failed: list = []

@@ -7,7 +7,7 @@ ticket and process the conversation at once (the upstream fix, RasaHQ/rasa PR #1
 process changed the lock in between), so each ticket is handed out once and no release overwrites a
 ticket issued meanwhile. Everything else (waiting, lifetimes, key names) is Rasa's own.
 
-endpoints: `lock_store: {type: components.redis_lock_store.AtomicRedisLockStore, url: HOST, port: ..}`
+endpoints: `lock_store: {type: serving.redis_lock_store.AtomicRedisLockStore, url: HOST, port: ..}`
 """
 from __future__ import annotations
 
