@@ -152,30 +152,50 @@ class Load:
         return True
 
 
+def _family(pid: int) -> List[psutil.Process]:
+    process = psutil.Process(pid)
+    return [process, *process.children(recursive=True)]
+
+
 class MemoryWatch:
-    """Peak RSS per named process (with its children), sampled twice a second."""
+    """Peak RSS per named process (with its children), sampled twice a second, and the CPU seconds
+    each used while watched: where the time of a turn goes."""
 
     def __init__(self) -> None:
         self.peaks_mb: Dict[str, float] = {}
+        self.cpu_s: Dict[str, float] = {}
         self._task: Optional[asyncio.Task] = None
+        self._pids: Dict[str, int] = {}
 
-    async def _sample(self, pids: Dict[str, int]) -> None:
+    def _cpu(self) -> Dict[str, float]:
+        used = {}
+        for name, pid in self._pids.items():
+            try:
+                used[name] = sum(sum(p.cpu_times()[:2]) for p in _family(pid))
+            except psutil.Error:
+                continue
+        return used
+
+    async def _sample(self) -> None:
         while True:
-            for name, pid in pids.items():
+            for name, pid in self._pids.items():
                 try:
-                    process = psutil.Process(pid)
-                    rss = sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+                    rss = sum(p.memory_info().rss for p in _family(pid))
                 except psutil.Error:
                     continue
                 self.peaks_mb[name] = max(self.peaks_mb.get(name, 0.0), rss / 2**20)
             await asyncio.sleep(0.5)
 
     def start(self, pids: Dict[str, int]) -> None:
-        self._task = asyncio.ensure_future(self._sample(pids))
+        self._pids = pids
+        self.cpu_s = self._cpu()
+        self._task = asyncio.ensure_future(self._sample())
 
     def stop(self) -> None:
         if self._task:
             self._task.cancel()
+        end = self._cpu()
+        self.cpu_s = {name: end[name] - self.cpu_s.get(name, 0.0) for name in end}
 
 
 def stock_project() -> Path:
@@ -199,7 +219,7 @@ async def measure(url: str, scripts, residents: int, seconds: float, pids: Dict[
     throughput = await load.run(Phase("throughput", seconds))
     at_rate = await load.run(Phase("rate", seconds), rate) if rate else None
     memory.stop()
-    return throughput, at_rate, memory.peaks_mb
+    return throughput, at_rate, {name: (mb, memory.cpu_s.get(name, 0.0)) for name, mb in memory.peaks_mb.items()}
 
 
 def bench_stock(args: argparse.Namespace, tmp: Path) -> tuple:
@@ -256,14 +276,15 @@ def row(who: str, phase: Phase) -> str:
             f"{phase.percentile(99):>9.1f}{phase.errors:>8}")
 
 
-def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory: Dict[str, float]) -> str:
+def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory: Dict[str, tuple]) -> str:
     lines = [f"residents {args.residents}, {args.seconds:.0f} s per phase; ours: nginx, {args.replicas} Rasa "
              f"replicas, {args.action_servers} action server(s), PostgreSQL, Redis; stock: one rasa run",
              f"{'':<8}{'phase':<12}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}",
              row("stock", stock), row("ours", ours), row("ours", ours_rate),
              f"ours NLU-only parse (/model/parse, no load): p50 {nlu.percentile(50):.1f} ms, "
              f"p95 {nlu.percentile(95):.1f} ms",
-             "peak memory (RSS, MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(memory.items()))]
+             "peak memory (RSS, MB) and CPU seconds over the measured phases, per process: "
+             + ", ".join(f"{name} {mb:.0f} MB {cpu:.0f} s" for name, (mb, cpu) in sorted(memory.items()))]
     ratio = ours.rate / stock.rate if stock.rate else float("nan")
     lines.append(f"bench: ours {ours.rate:.1f} msg/s p95 {ours_rate.percentile(95):.0f} ms; "
                  f"stock {stock.rate:.1f} msg/s p95 {stock.percentile(95):.0f} ms; ratio {ratio:.2f}")
