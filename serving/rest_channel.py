@@ -37,6 +37,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.service_replies import service_message
+from serving import action_results
+
+action_results.install()
 
 logger = logging.getLogger(__name__)
 

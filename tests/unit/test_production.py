@@ -127,3 +127,16 @@ def test_service_messages_name_the_desk_and_the_emergency_numbers(municipality):
     for kind in ("action_failed", "unavailable"):
         text = service_message(kind)
         assert municipality.client_support.phone in text and "112" in text and "0800-0113" in text
+
+
+def test_action_results_are_checked_against_rasas_schema():
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    from serving import action_results
+
+    action_results.install()
+    action = RemoteAction("action_x", None)
+    assert action._validate_action_result({"events": [{"event": "slot", "name": "a", "value": 1}], "responses": []})
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": [{"name": "no event type"}]})
