@@ -17,6 +17,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run chat validate unit stories e2e test eval bench lint clean
+.PHONY: production-setup run-production scale
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +45,13 @@ run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@echo "Wegwijs starts: the demo page with the chat widget on http://localhost:8000/ and the supporter portal on http://localhost:8000/portaal/ (terminal chat: make chat)"
 	$(BIN)/honcho start --no-prefix -f Procfile
 
+production-setup: $(INSTALLED) ## Install nginx (Debian's package) for the production profile, when missing
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx; }
+
+run-production: $(TRAINED) production-setup ## Scaled out on this machine: nginx, Rasa replicas, action servers, PostgreSQL, Redis
+	@$(PY) -m bot.cli check-config
+	$(BIN)/bot serve --profile production
+
 chat: $(INSTALLED) ## Chat with the running bot in the terminal
 	@$(BIN)/bot chat
 
@@ -54,7 +62,7 @@ validate: $(INSTALLED) ## Check training data, domain and stories for conflicts
 	@! grep -E "UserWarning|ERROR" build/validate.log
 
 unit: $(INSTALLED) $(SPACY_NL) ## Unit tests (bot/, actions/, components/)
-	$(BIN)/pytest -m 'not e2e' -q
+	$(BIN)/pytest -m 'not e2e and not scale' -q
 
 stories: $(TRAINED) ## Test stories: every conversation path must be predicted exactly
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out build/results/stories
@@ -65,7 +73,8 @@ e2e: $(TRAINED) browser ## Conversations over REST with the real Rasa and action
 eval: $(TRAINED) ## NLU scores on held-out data; fails below the intent macro-F1 gate
 	$(PY) -m tools.nlu_eval
 
-test: validate unit stories e2e eval ## Everything CI runs
+scale: $(TRAINED) production-setup ## Replicas, faults and recovery with PostgreSQL and Redis (skipped without them)
+	$(BIN)/pytest -m scale -q
 
 # The widget's browser tests: Debian's chromium (a test tool's own browser download is not possible
 # here) and axe-core from npm, pinned.
@@ -78,7 +87,9 @@ $(AXE):
 	npm install --prefix build --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 	@test -f $@
 
-bench: $(TRAINED) ## Per-message latency and memory, as ratios against a baseline pipeline
+test: validate unit stories e2e eval scale ## Everything CI runs
+
+bench: $(TRAINED) production-setup ## Ours (production profile) against stock Rasa 3.6: msg/s, latency, memory
 	$(PY) -m tools.bench
 
 lint: $(INSTALLED) ## Look for duplicated code in the change

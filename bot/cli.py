@@ -11,6 +11,8 @@
   bot statistics update | purge-conversations
                      turn recorded conversations into anonymised statistics (from cron; idempotent);
                      delete raw conversations older than the retention period, keeping the statistics
+  bot serve [--profile embedded|production]
+                     start Wegwijs: one machine with SQLite, or scaled out (bot/serve.py)
 """
 from __future__ import annotations
 
@@ -73,7 +75,9 @@ def chat(args: argparse.Namespace) -> int:
         if typed.isdigit() and 1 <= int(typed) <= len(payloads):
             typed = payloads[int(typed) - 1]
         try:
-            reply = requests.post(url, json={"sender": sender, "message": typed}, timeout=60)
+            # The header lets the production proxy keep the conversation on one Rasa replica.
+            reply = requests.post(url, json={"sender": sender, "message": typed},
+                                  headers={"X-Wegwijs-Conversation": sender}, timeout=60)
             reply.raise_for_status()
         except requests.RequestException as error:
             print(f"Wegwijs is niet bereikbaar op {args.url} ({error}). Draait 'make run'?", file=sys.stderr)
@@ -245,6 +249,16 @@ def _statistics_parser(commands: argparse._SubParsersAction) -> None:
     purge_parser.set_defaults(action=statistics_purge)
 
 
+def serve(args: argparse.Namespace) -> int:
+    from bot.serve import ServeError, serve as start  # imports Jinja2 and redis only when serving
+
+    try:
+        return start(args.profile)
+    except ServeError as error:
+        print(f"Wegwijs cannot start: {error}", file=sys.stderr)
+        return 2
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot", description="Wegwijs operator and developer tasks.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -254,6 +268,9 @@ def parser() -> argparse.ArgumentParser:
     chat_parser.set_defaults(run=chat)
     cli_portal.add_commands(commands, _handoffs_parser(commands))
     _statistics_parser(commands)
+    serve_parser = commands.add_parser("serve", help="start Wegwijs (profile from WEGWIJS_PROFILE in .env)")
+    serve_parser.add_argument("--profile", choices=("embedded", "production"), help="overrides WEGWIJS_PROFILE")
+    serve_parser.set_defaults(run=serve)
     return root
 
 

@@ -1,0 +1,31 @@
+"""What Wegwijs says when part of the service fails, from content/service.yml.
+
+`action_failed`: a custom action could not run; the message was not processed, send it again.
+`unavailable`: the conversation store or the lock store cannot be reached; nothing was processed.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict
+
+import yaml
+
+from bot.municipality import current_municipality
+
+CONTENT_FILE = Path(__file__).parent / "content" / "service.yml"
+KINDS = ("action_failed", "unavailable")
+
+
+@lru_cache(maxsize=1)
+def _texts() -> Dict[str, str]:
+    texts = yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    missing = [kind for kind in KINDS if kind not in texts]
+    if missing:
+        raise ValueError(f"{CONTENT_FILE} lacks {', '.join(missing)}")
+    return texts
+
+
+def service_message(kind: str) -> str:
+    desk = current_municipality().client_support
+    return _texts()[kind].format(desk=desk.name, phone=desk.phone)

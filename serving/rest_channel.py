@@ -1,0 +1,187 @@
+"""The REST channel of Wegwijs (`POST /webhooks/rest/webhook`): Rasa's own, but failures are said.
+
+Stock Rasa 3.6 answers a REST client with HTTP 200 and whatever was said so far (often `[]`) when
+- a custom action fails (action server down, error, timeout): it logs, drops the action's events and
+  goes on, so the conversation moves past a step that never happened;
+- the tracker store fails: it silently falls back to an empty in-memory tracker, so the resident
+  starts over and nothing of that turn reaches the database;
+- the lock store (Redis) fails.
+It also logs the resident's message text on a failure. Here instead:
+- a failed custom action undoes the whole turn (Rasa's own UserUtteranceReverted), and the resident
+  gets a friendly Dutch "please send it again" (HTTP 200). Sending it again, once the action server is
+  back, runs the same step; the handoff store's idempotency key keeps that from storing twice;
+- an unreachable tracker store or lock store: nothing is processed or stored, the resident gets the
+  "Wegwijs werkt nu even niet" message with HTTP 503, and one log line names the part that failed;
+- no message text is ever logged;
+- the header X-Wegwijs-Conversation (the proxy hashes on it to keep a conversation on one replica)
+  must, when present, equal the JSON `sender`.
+Registered in credentials.yml; its name stays `rest`, so the URL does not change.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import traceback
+from typing import Any, Awaitable, Callable, List, Optional, Text
+
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.lock_store import LockError
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.service_replies import service_message
+from serving import action_results
+
+action_results.install()
+
+logger = logging.getLogger(__name__)
+
+CONVERSATION_HEADER = "X-Wegwijs-Conversation"
+# Set per message: the custom-action calls that failed while handling it.
+_failed_calls: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar("failed_calls", default=None)
+
+
+class TrackerStoreUnavailable(Exception):
+    """The tracker store (PostgreSQL or SQLite) could not read or write the conversation."""
+
+
+def _refuse_fallback(error: Exception) -> None:
+    """FailSafeTrackerStore's error callback: fail the message instead of using an empty tracker."""
+    raise TrackerStoreUnavailable(type(error).__name__) from error
+
+
+class WatchedActionEndpoint(EndpointConfig):
+    """The action endpoint, noting failed calls for the message being handled.
+
+    A 400 is not a failure: it is how a form's validation rejects an answer (ActionExecutionRejection)."""
+
+    @classmethod
+    def wrapping(cls, endpoint: EndpointConfig) -> "WatchedActionEndpoint":
+        watched = cls.__new__(cls)
+        watched.__dict__.update(endpoint.__dict__)
+        return watched
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().request(*args, **kwargs)
+        except ClientResponseError as error:
+            if error.status != 400:
+                self._note(f"HTTP {error.status}")
+            raise
+        except Exception as error:
+            self._note(type(error).__name__)
+            raise
+
+    @staticmethod
+    def _note(what: str) -> None:
+        failed = _failed_calls.get()
+        if failed is not None:
+            failed.append(what)
+
+
+def _prepare(agent: Agent) -> None:
+    """Once per loaded model (a new model brings a new processor): watch the action endpoint and
+    make tracker store errors fail the message. `_on_tracker_store_error` is the callback
+    FailSafeTrackerStore takes in its constructor; Rasa's agent creates it without one."""
+    processor = agent.processor
+    if processor.action_endpoint and not isinstance(processor.action_endpoint, WatchedActionEndpoint):
+        processor.action_endpoint = WatchedActionEndpoint.wrapping(processor.action_endpoint)
+    store = agent.tracker_store
+    if isinstance(store, FailSafeTrackerStore):
+        store._on_tracker_store_error = _refuse_fallback
+
+
+async def handle(agent: Agent, message: UserMessage) -> List[str]:
+    """Rasa's Agent.handle_message, plus: a turn with a failed custom action is undone under the same
+    lock. Returns the failed calls (empty: all went well)."""
+    _prepare(agent)
+    failed: List[str] = []
+    token = _failed_calls.set(failed)
+    try:
+        async with agent.lock_store.lock(message.sender_id):
+            await agent.processor.handle_message(message)
+            if failed:
+                tracker = await agent.processor.get_tracker(message.sender_id)
+                # Rasa's rewind also drops the listen before the message: listen again, as
+                # Rasa's own fallback actions do after a rewind.
+                tracker.update(UserUtteranceReverted())
+                tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+                await agent.processor.save_tracker(tracker)
+    finally:
+        _failed_calls.reset(token)
+    return failed
+
+
+def _brief(error: BaseException) -> str:
+    """Type and first line only: database errors go on with the SQL parameters, i.e. the resident's words."""
+    lines = str(error).splitlines()
+    return f"{type(error).__name__}: {lines[0][:200]}" if lines else type(error).__name__
+
+
+def _say(kind: str, status: int) -> HTTPResponse:
+    return response.json([{"recipient_id": None, "text": service_message(kind)}], status=status)
+
+
+class WegwijsRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("wegwijs_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request)
+
+        return webhook
+
+    async def _receive(self, request: Request) -> HTTPResponse:
+        sender = await self._extract_sender(request)
+        if not isinstance(sender, str) or not sender:
+            return response.json({"error": "'sender' is required"}, status=400)
+        routed_by = request.headers.get(CONVERSATION_HEADER)
+        if routed_by is not None and routed_by != sender:
+            return response.json({"error": f"{CONVERSATION_HEADER} must equal 'sender'"}, status=400)
+        agent: Optional[Agent] = request.app.ctx.agent
+        if agent is None or not agent.is_ready():
+            logger.error("No model loaded: the message was not processed.")
+            return _say("unavailable", 503)
+        collector = CollectingOutputChannel()
+        message = UserMessage(self._extract_message(request), collector, sender,
+                              input_channel=self._extract_input_channel(request),
+                              metadata=self.get_metadata(request))
+        return await self._process(agent, message, collector)
+
+    @staticmethod
+    async def _process(agent: Agent, message: UserMessage, collector: CollectingOutputChannel) -> HTTPResponse:
+        try:
+            failed = await handle(agent, message)
+        except LockError as error:
+            logger.error("Lock store unreachable (Redis?): message not processed, nothing stored. %s",
+                         _brief(error.__cause__ or error))
+            return _say("unavailable", 503)
+        except TrackerStoreUnavailable as error:
+            logger.error("Tracker store unreachable: message not processed, nothing stored. %s",
+                         _brief(error.__cause__ or error))
+            return _say("unavailable", 503)
+        except Exception as error:  # never the message text in the log: it is the resident's
+            logger.error("Message not processed: %s\n%s", _brief(error),
+                         "".join(traceback.format_tb(error.__traceback__)))
+            return _say("unavailable", 503)
+        if failed:
+            logger.error("Custom action failed (%s): the turn was undone; the resident is asked to resend.",
+                         ", ".join(failed))
+            return _say("action_failed", 200)
+        return response.json(collector.messages)

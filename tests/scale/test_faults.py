@@ -1,0 +1,138 @@
+"""Faults during traffic: the action server killed, PostgreSQL restarted, Redis gone.
+
+Each test leaves the part it broke running again, whatever happens (the next test needs it)."""
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.handoff_store import HandoffStore
+from bot.service_replies import service_message
+from tests.scale.conftest import Resident, text_of, wait_for
+
+pytestmark = pytest.mark.scale
+
+ACTION_FAILED = service_message("action_failed")
+UNAVAILABLE = service_message("unavailable")
+
+
+def intake_up_to_the_choice(resident: Resident):
+    """The intake of tests/e2e/test_intake.py, up to the offered organisations."""
+    replies = resident.says("ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog")
+    replies = resident.press(replies, "op een rij")
+    replies = resident.press(replies, "Voor mijzelf")
+    replies = resident.press(replies, "Ja, dat klopt")
+    resident.says("ik heb een betalingsachterstand en krijg steeds brieven")
+    resident.says("dat ik in mijn huis kan blijven wonen")
+    replies = resident.says("een betalingsregeling")
+    for title in ("Niemand", "Ik kijk wat er mogelijk is", "Overslaan", "Maakt niet uit", "Nederlands", "Nee",
+                  "Ja, dat mag", "Telefoon"):
+        replies = resident.press(replies, title)
+    replies = resident.says("06-12345678")
+    replies = resident.press(replies, "Ja, dit klopt")
+    assert "GeldWijs Voorbeeldstad" in text_of(replies)
+    return replies
+
+
+def handoffs_of(cluster, sender):
+    store = HandoffStore(cluster.database.render_as_string(hide_password=False))
+    try:
+        store.migrate()
+        return [h for h in store.latest(1000) if h.conversation_id == sender]
+    finally:
+        store.close()
+
+
+def test_action_server_killed_mid_conversation(cluster):
+    resident = Resident(cluster, "actions-down")
+    offered = intake_up_to_the_choice(resident)
+    cluster.stop_actions()
+    try:
+        reply = resident.post(offered[-1]["buttons"][0]["payload"])
+        assert reply.status_code == 200 and text_of(reply.json()) == ACTION_FAILED
+        assert "Custom action failed" in cluster.log("rasa0") + cluster.log("rasa1")
+    finally:
+        cluster.start_actions()
+    # The resident sends it again: the same step runs now, once.
+    done = text_of(resident.press(offered, "GeldWijs"))
+    assert "WW-" in done
+    resident.press(offered, "GeldWijs")  # a double click after the answer stores nothing new
+    (handoff,) = handoffs_of(cluster, resident.sender)
+    assert handoff.reference in done and handoff.organisation_id == "geldwijs-voorbeeldstad"
+
+
+def _cluster_name() -> str:
+    return sorted(path.name for path in Path("/etc/postgresql").iterdir())[0]
+
+
+def _restart_postgresql() -> None:
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "restart"],
+                   check=True, capture_output=True, timeout=120)
+
+
+def _ensure_postgresql_runs() -> None:
+    status = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "status"],
+                            capture_output=True)
+    if status.returncode != 0:
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "start"],
+                       check=True, timeout=120)
+
+
+def test_postgresql_restarted_during_traffic(cluster):
+    if not Path("/etc/postgresql").is_dir():
+        pytest.skip("PostgreSQL is not this machine's own (no /etc/postgresql): cannot restart it")
+    residents = [Resident(cluster, f"pg-restart{n}") for n in range(6)]
+    for resident in residents:
+        resident.says("hallo")
+    questions = ["kost een clientondersteuner geld?", "wat is een pgb", "heb ik een verwijzing nodig"] * 3
+
+    def talk(resident: Resident) -> list:
+        return [(question, resident.post(question)) for question in questions]
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(residents) + 1) as pool:
+            talks = [pool.submit(talk, resident) for resident in residents]
+            pool.submit(_restart_postgresql).result()
+            outcomes = [talk.result() for talk in talks]
+    finally:
+        _ensure_postgresql_runs()
+
+    for resident, outcome in zip(residents, outcomes):
+        for question, reply in outcome:
+            # Clear failure or a real answer; never a silent empty reply.
+            assert reply.status_code in (200, 503), reply.text
+            if reply.status_code == 503:
+                assert text_of(reply.json()) == UNAVAILABLE
+            else:
+                assert reply.json() and text_of(reply.json()) not in (UNAVAILABLE, ACTION_FAILED)
+    # Recovers without a restart of Wegwijs.
+    wait_for(lambda: residents[0].post("wat is een pgb").status_code == 200, 60, "recovery after the restart")
+    for resident, outcome in zip(residents, outcomes):
+        stored = [json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"]
+        confirmed = ["hallo"] + [question for question, reply in outcome if reply.status_code == 200]
+        # Everything confirmed is stored, once, in order; what failed was not processed at all.
+        assert stored[:len(confirmed)] == confirmed
+
+
+def test_redis_unavailable_is_a_clear_error_and_nothing_is_processed(cluster, redis_server):
+    resident = Resident(cluster, "redis-down")
+    resident.says("hallo")
+    redis_server.stop()
+    try:
+        reply = resident.post("kost een clientondersteuner geld?")
+        assert reply.status_code == 503 and text_of(reply.json()) == UNAVAILABLE
+        assert "Lock store unreachable (Redis?)" in cluster.log("rasa0") + cluster.log("rasa1")
+    finally:
+        redis_server.start()
+    users = [json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"]
+    assert users == ["hallo"]  # the refused message was not processed by anyone
+    reply = wait_for(lambda: _answered(resident.post("kost een clientondersteuner geld?")), 30,
+                     "an answer once Redis is back")
+    assert "gratis" in text_of(reply.json())
+
+
+def _answered(reply: requests.Response):
+    return reply if reply.status_code == 200 else None
