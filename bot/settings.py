@@ -88,36 +88,26 @@ def _smtp() -> SmtpSettings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     load_dotenv(PROJECT_ROOT / ".env")
-    municipality_file = Path(os.getenv("WEGWIJS_MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE)))
-    if not municipality_file.is_absolute():
-        municipality_file = PROJECT_ROOT / municipality_file
     return Settings(
-        municipality_file=municipality_file,
+        municipality_file=_project_path(os.getenv("WEGWIJS_MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE))),
         rasa_url=os.getenv("WEGWIJS_RASA_URL", "http://localhost:5005"),
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
         rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
         smtp=_smtp(),
-        handoff_retention_days=_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
+        handoff_retention_days=_bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650),
         widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
         widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
         widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
         endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
-        conversation_retention_days=_positive_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30),
+        conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30, 1, 3650),
     )
 
 
 def _project_path(raw: str) -> Path:
     path = Path(raw)
     return path if path.is_absolute() else PROJECT_ROOT / path
-
-
-def _positive_int(name: str, default: int) -> int:
-    raw = os.getenv(name, str(default))
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
-    return int(raw)
 
 
 def _generated_secret() -> str:

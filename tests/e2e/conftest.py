@@ -1,40 +1,19 @@
 """Starts the real action server and Rasa server (newest model) on free ports for a test session."""
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterator, List
+from typing import Iterator, List
 
 import pytest
 import requests
 
+from tools.cluster import free_port, wait_for_start as wait_until  # noqa: F401  (free_port: for tests)
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 RASA = str(BIN / "rasa")
-START_TIMEOUT = 240
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(check: Callable[[], bool], process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} stopped with exit code {process.returncode}")
-        try:
-            if check():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{what} did not start within {START_TIMEOUT} s")
-
 
 class Servers:
     def __init__(self, tmp: Path) -> None:

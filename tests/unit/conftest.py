@@ -52,14 +52,6 @@ def store_url(request) -> str:
 
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def store(store_url):
     from bot.handoff_store import HandoffStore

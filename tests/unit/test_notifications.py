@@ -18,7 +18,7 @@ from bot.handoff_store import HandoffStore
 from bot.schema import notifications as outbox
 from bot.settings import SmtpSettings, get_settings
 from bot.social_map import Notify
-from tests.unit.conftest import free_port
+from tools.cluster import free_port
 from tests.unit.test_handoff_store import full_record
 
 SECRET = "webhook-secret-for-tests"
