@@ -33,10 +33,12 @@ class ActionWithdrawHandoff(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reference = tracker.get_slot("handoff_reference")
+        if not reference:
+            send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
+            return []
         confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
             tracker.latest_message.get("intent", {}).get("name") == "affirm"
-        if not reference or not confirmed:
-            send(dispatcher, [intake_replies.withdraw_none(current_municipality())] if not reference else [])
+        if not confirmed:
             return []
         try:
             handoff_store().withdraw(reference)

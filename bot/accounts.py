@@ -34,10 +34,6 @@ class Account:
     organisation_id: Optional[str]
     active: bool
 
-    def works_for(self, organisation_id: Optional[str]) -> bool:
-        return self.role in ORGANISATION_ROLES and organisation_id is not None \
-            and self.organisation_id == organisation_id
-
 
 def _account(row) -> Account:
     values = row._mapping
@@ -102,10 +98,3 @@ def list_accounts(db: Database) -> List[Account]:
 def set_active(db: Database, account_id: int, active: bool) -> None:
     with db.transaction() as session:
         session.execute(update(accounts).where(accounts.c.id == account_id).values(active=active))
-
-
-def set_password(db: Database, account_id: int, password: str) -> None:
-    check_password(password)
-    with db.transaction() as session:
-        session.execute(update(accounts).where(accounts.c.id == account_id)
-                        .values(password_hash=_hasher.hash(password)))

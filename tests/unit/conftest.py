@@ -18,6 +18,7 @@ def _postgres_url() -> str:
 
 
 POSTGRES_URL = _postgres_url()
+UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/none"
 
 
 @pytest.fixture
@@ -60,3 +61,35 @@ def store(store_url):
     handoff_store.migrate()
     yield handoff_store
     handoff_store.close()
+
+
+def _point_settings_at(monkeypatch, url: str) -> None:
+    """The settings (and the actions' cached store) read WEGWIJS_DATABASE_URL afresh."""
+    from actions.handoff import handoff_store
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", url)
+    get_settings.cache_clear()
+    handoff_store.cache_clear()
+
+
+@pytest.fixture
+def configured_store(tmp_path, monkeypatch):
+    """Points the settings at a fresh SQLite database; yields a store on it to arrange and check handoffs."""
+    from bot.handoff_store import HandoffStore
+
+    url = f"sqlite:///{tmp_path / 'wegwijs.db'}"
+    _point_settings_at(monkeypatch, url)
+    handoff_store = HandoffStore(url)
+    handoff_store.migrate()
+    yield handoff_store
+    handoff_store.close()
+    _point_settings_at(monkeypatch, url)  # nothing cached outlives the test
+
+
+@pytest.fixture
+def unreachable_database(monkeypatch):
+    """Points the settings at a PostgreSQL server that is not there."""
+    _point_settings_at(monkeypatch, UNREACHABLE_URL)
+    yield UNREACHABLE_URL
+    _point_settings_at(monkeypatch, UNREACHABLE_URL)

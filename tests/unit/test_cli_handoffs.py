@@ -2,32 +2,18 @@
 import pytest
 
 from bot.cli import main
-from bot.handoff_store import HandoffStore
 from bot.settings import get_settings
-from tests.unit.test_handoff_store import UNREACHABLE_URL, full_record
+from tests.unit.test_handoff_store import full_record
 
 
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    """Points the settings at a fresh database; yields a store on it for arranging handoffs."""
-    url = f"sqlite:///{tmp_path / 'wegwijs.db'}"
-    monkeypatch.setenv("WEGWIJS_DATABASE_URL", url)
-    get_settings.cache_clear()
-    store = HandoffStore(url)
-    store.migrate()
-    yield store
-    store.close()
-    get_settings.cache_clear()
-
-
-def test_list_says_when_there_are_no_handoffs(database, capsys):
+def test_list_says_when_there_are_no_handoffs(configured_store, capsys):
     assert main(["handoffs", "list"]) == 0
     assert "Nog geen overdrachten (no handoffs yet)." in capsys.readouterr().out
 
 
-def test_list_shows_the_newest_first(database, capsys):
-    older = database.store(full_record(key="one")).reference
-    newer = database.store(full_record(key="two")).reference
+def test_list_shows_the_newest_first(configured_store, capsys):
+    older = configured_store.store(full_record(key="one")).reference
+    newer = configured_store.store(full_record(key="two")).reference
     assert main(["handoffs", "list"]) == 0
     out = capsys.readouterr().out
     assert "Referentie" in out and "nieuw (new)" in out and "wijkteam-noord" in out
@@ -36,8 +22,8 @@ def test_list_shows_the_newest_first(database, capsys):
     assert older not in capsys.readouterr().out
 
 
-def test_show_prints_every_field_with_a_label(database, capsys):
-    reference = database.store(full_record()).reference
+def test_show_prints_every_field_with_a_label(configured_store, capsys):
+    reference = configured_store.store(full_record()).reference
     assert main(["handoffs", "show", reference.lower()]) == 0
     out = capsys.readouterr().out
     for expected in (
@@ -53,11 +39,11 @@ def test_show_prints_every_field_with_a_label(database, capsys):
         assert expected in out
 
 
-def test_withdraw_erases_and_says_so(database, capsys):
-    reference = database.store(full_record()).reference
+def test_withdraw_erases_and_says_so(configured_store, capsys):
+    reference = configured_store.store(full_record()).reference
     assert main(["handoffs", "withdraw", reference]) == 0
     assert f"{reference} ingetrokken; vrije tekst en contactgegevens gewist." in capsys.readouterr().out
-    assert database.get(reference).status == "withdrawn"
+    assert configured_store.get(reference).status == "withdrawn"
 
     assert main(["handoffs", "show", reference]) == 0
     out = capsys.readouterr().out
@@ -69,7 +55,7 @@ def test_withdraw_erases_and_says_so(database, capsys):
 
 
 @pytest.mark.parametrize("action", ["show", "withdraw"])
-def test_an_unknown_reference_is_an_error(database, capsys, action):
+def test_an_unknown_reference_is_an_error(configured_store, capsys, action):
     assert main(["handoffs", action, "ww-zzzzzz"]) == 1
     captured = capsys.readouterr()
     assert "Onbekende referentie (unknown reference): WW-ZZZZZZ" in captured.err
@@ -86,17 +72,12 @@ def test_a_fresh_database_is_migrated_by_the_first_command(tmp_path, monkeypatch
     assert "Nog geen overdrachten" in capsys.readouterr().out
 
 
-def test_an_unreachable_database_is_reported(monkeypatch, capsys):
-    monkeypatch.setenv("WEGWIJS_DATABASE_URL", UNREACHABLE_URL)
-    get_settings.cache_clear()
-    try:
-        assert main(["handoffs", "list"]) == 2
-    finally:
-        get_settings.cache_clear()
+def test_an_unreachable_database_is_reported(unreachable_database, capsys):
+    assert main(["handoffs", "list"]) == 2
     assert "De database is niet bereikbaar" in capsys.readouterr().err
 
 
-def test_the_existing_commands_still_work(database, capsys):
+def test_the_existing_commands_still_work(configured_store, capsys):
     assert main(["check-config"]) == 0
     assert "Municipality: Voorbeeldstad" in capsys.readouterr().out
     with pytest.raises(SystemExit):

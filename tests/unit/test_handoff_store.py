@@ -27,9 +27,8 @@ from bot.handoff_store import (
 from bot.intake import SKIPPED, Intake
 from bot.schema import metadata
 from bot.settings import PROJECT_ROOT
-from tests.unit.conftest import POSTGRES_URL
+from tests.unit.conftest import POSTGRES_URL, UNREACHABLE_URL
 
-UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/none"
 REFERENCE = re.compile(r"^WW-[2-9A-HJKMNP-Z]{6}$")
 
 

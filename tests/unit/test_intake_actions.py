@@ -1,16 +1,12 @@
 """The intake form's validation action and the handoff actions, on real trackers and a real store."""
 from datetime import datetime, timezone
 
-import pytest
 from rasa_sdk.events import SlotSet
 
-from actions import handoff as handoff_actions
 from actions.handoff import (
     ActionAskCorrection, ActionCorrectIntake, ActionOfferOrganisations, ActionShowIntakeSummary, ActionSubmitHandoff,
 )
 from actions.intake import ASK_ACTIONS, ValidateIntakeForm
-from bot.handoff_store import HandoffStore
-from bot.settings import get_settings
 from tests.unit.actions_support import run, tracker_after, user_event
 
 CONSENT_AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc).isoformat()
@@ -84,57 +80,39 @@ def test_organisations_are_offered_and_remembered():
     assert messages[-1]["buttons"][-1]["title"] == "Geen voorkeur"
 
 
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEGWIJS_DATABASE_URL", f"sqlite:///{tmp_path / 'handoffs.db'}")
-    get_settings.cache_clear()
-    handoff_actions.handoff_store.cache_clear()
-    yield HandoffStore(f"sqlite:///{tmp_path / 'handoffs.db'}")
-    get_settings.cache_clear()
-    handoff_actions.handoff_store.cache_clear()
-
-
 def submit(choice: str):
     slots = {**FILLED, "intake_offered": ["geldwijs-voorbeeldstad", "meedenkers-voorbeeldstad"]}
     tracker = tracker_after(user_event("choose", "", [{"entity": "choice", "value": choice}]), slots=slots)
     return run(ActionSubmitHandoff(), tracker)
 
 
-def test_the_chosen_organisation_gets_the_handoff_once(store):
+def test_the_chosen_organisation_gets_the_handoff_once(configured_store):
     messages, events = submit("meedenkers-voorbeeldstad")
     reference = events[0]["value"]
     assert reference in messages[0]["text"] and "Meedenkers Voorbeeldstad" in messages[0]["text"]
     again, _ = submit("meedenkers-voorbeeldstad")  # a retried message or a double click
     assert reference in again[0]["text"]
-    stored = store.latest()
+    stored = configured_store.latest()
     assert len(stored) == 1 and stored[0].organisation_choice == "chosen"
     assert stored[0].intake.situation == "Huur achter" and stored[0].intake.contact_detail == "06 12345678"
     assert "contact met u opneemt" in stored[0].consent_text
 
 
-def test_no_preference_stores_the_best_match(store):
+def test_no_preference_stores_the_best_match(configured_store):
     submit("none")
-    (stored,) = store.latest()
+    (stored,) = configured_store.latest()
     assert (stored.organisation_id, stored.organisation_choice) == ("geldwijs-voorbeeldstad", "matched")
 
 
-def test_without_consent_nothing_is_stored(store):
+def test_without_consent_nothing_is_stored(configured_store):
     slots = {**FILLED, "intake_consent": "no"}
     messages, events = run(ActionSubmitHandoff(), tracker_after(user_event("choose"), slots=slots))
     assert (messages, events) == ([], [])
-    store.migrate()
-    assert store.latest() == []
+    assert configured_store.latest() == []
 
 
-def test_an_unreachable_database_loses_nothing_and_offers_a_retry(monkeypatch):
-    monkeypatch.setenv("WEGWIJS_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
-    get_settings.cache_clear()
-    handoff_actions.handoff_store.cache_clear()
-    try:
-        messages, events = submit("meedenkers-voorbeeldstad")
-    finally:
-        get_settings.cache_clear()
-        handoff_actions.handoff_store.cache_clear()
+def test_an_unreachable_database_loses_nothing_and_offers_a_retry(unreachable_database):
+    messages, events = submit("meedenkers-voorbeeldstad")
     assert events == [] and "niet kwijt" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == '/choose{"choice": "meedenkers-voorbeeldstad"}'
 
