@@ -23,6 +23,10 @@ EVENTS_TABLE = "events"
 _UNRESOLVED = re.compile(r"\$\{([^}]+)\}")
 
 
+# Rasa's own SQL store, and the production profile's, which keeps the same tables (serving/tracker_store.py).
+SQL_STORE_TYPES = ("SQL", "sql", "serving.tracker_store.ReplicaCachedSQLTrackerStore")
+
+
 class TrackerStoreConfigError(ValueError):
     """The endpoints file has no usable SQL tracker store."""
 
@@ -41,7 +45,7 @@ def tracker_store_url(endpoints_file: Path, environ: Optional[Mapping[str, str]]
     environ = os.environ if environ is None else environ
     config = (yaml.safe_load(endpoints_file.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
     config = {key: _substituted(value, environ) for key, value in config.items()}
-    if str(config.get("type", "")).upper() != "SQL":
+    if str(config.get("type", "")) not in SQL_STORE_TYPES:
         raise TrackerStoreConfigError(f"{endpoints_file}: tracker_store must be of type SQL for statistics")
     dialect = config.get("dialect") or "sqlite"
     database = config.get("db") or "rasa.db"

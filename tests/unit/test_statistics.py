@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.database import Database
+from bot.settings import PROJECT_ROOT
 from bot.statistics import job, report
 from bot.statistics.conversations import split_conversations, summarise
 from bot.statistics.deidentify import deidentify
@@ -111,6 +112,10 @@ def test_the_tracker_store_location_comes_from_the_endpoints_file(tmp_path):
     assert url == "postgresql://rasa:p%40ss@db.example:5432/rasa"
     with pytest.raises(TrackerStoreConfigError, match="DB_USER"):
         tracker_store_url(endpoints, {"DB_HOST": "db.example"})
+    production = PROJECT_ROOT / "deploy" / "endpoints.production.yml"
+    environ = {f"WEGWIJS_TRACKER_{key}": value for key, value in
+               {"HOST": "db.example", "PORT": "5432", "DB": "wegwijs", "USER": "rasa", "PASSWORD": "x"}.items()}
+    assert tracker_store_url(production, environ) == "postgresql://rasa:x@db.example:5432/wegwijs"
     endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
     with pytest.raises(TrackerStoreConfigError, match="type SQL"):
         tracker_store_url(endpoints)
