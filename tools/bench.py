@@ -209,16 +209,31 @@ def stock_project() -> Path:
     return STOCK_DIR
 
 
+def _cpu_beside_servers() -> Dict[str, float]:
+    """CPU seconds so far of what shares the machine with the servers: this load generator (without
+    its children, the servers) and PostgreSQL (all its processes; nothing else uses it here)."""
+    postgres = 0.0
+    for process in psutil.process_iter(["name"]):
+        try:
+            postgres += sum(process.cpu_times()[:2]) if process.info["name"] == "postgres" else 0.0
+        except psutil.Error:
+            continue
+    return {"load generator": time.process_time(), "PostgreSQL": postgres}
+
+
 async def measure(url: str, scripts, residents: int, seconds: float, pids: Dict[str, int],
                   rate: Optional[float] = None) -> tuple:
     load = Load(url, scripts, residents)
     await load.run(Phase("warm-up", WARM_UP_SECONDS))
     memory = MemoryWatch()
     memory.start(pids)
+    beside = _cpu_beside_servers()
     throughput = await load.run(Phase("throughput", seconds))
     at_rate = await load.run(Phase("rate", seconds), rate) if rate else None
     memory.stop()
-    return throughput, at_rate, {name: (mb, memory.cpu_s.get(name, 0.0)) for name, mb in memory.peaks_mb.items()}
+    beside = {name: used - beside[name] for name, used in _cpu_beside_servers().items()}
+    return (throughput, at_rate, {name: (mb, memory.cpu_s.get(name, 0.0)) for name, mb in memory.peaks_mb.items()},
+            beside)
 
 
 def bench_stock(args: argparse.Namespace, tmp: Path) -> tuple:
@@ -262,6 +277,7 @@ def bench_ours(args: argparse.Namespace, tmp: Path, stock_rate: float) -> tuple:
             try:
                 cluster.start()
                 pids = {f"{name} (ours)": pid for name, pid in cluster.pids().items()}
+                pids["redis (ours)"] = redis_server.process.pid
                 results = asyncio.run(measure(cluster.url, OURS, args.residents, args.seconds, pids, stock_rate))
                 return (*results, nlu_parse_ms(cluster))
             finally:
@@ -275,7 +291,8 @@ def row(who: str, phase: Phase) -> str:
             f"{phase.percentile(99):>9.1f}{phase.errors:>8}")
 
 
-def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory: Dict[str, tuple]) -> str:
+def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory: Dict[str, tuple],
+           beside: Dict[str, Dict[str, float]]) -> str:
     lines = [f"residents {args.residents}, {args.seconds:.0f} s per phase; ours: nginx, {args.replicas} Rasa "
              f"replicas, {args.action_servers} action server(s), PostgreSQL, Redis; stock: one rasa run",
              f"{'':<8}{'phase':<12}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}",
@@ -283,7 +300,10 @@ def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory
              f"ours NLU-only parse (/model/parse, no load): p50 {nlu.percentile(50):.1f} ms, "
              f"p95 {nlu.percentile(95):.1f} ms",
              "peak memory (RSS, MB) and CPU seconds over the measured phases, per process: "
-             + ", ".join(f"{name} {mb:.0f} MB {cpu:.0f} s" for name, (mb, cpu) in sorted(memory.items()))]
+             + ", ".join(f"{name} {mb:.0f} MB {cpu:.0f} s" for name, (mb, cpu) in sorted(memory.items())),
+             "CPU seconds beside the servers over the same phases: "
+             + "; ".join(f"{who}: " + ", ".join(f"{name} {cpu:.0f} s" for name, cpu in used.items())
+                         for who, used in beside.items())]
     ratio = ours.rate / stock.rate if stock.rate else float("nan")
     lines.append(f"bench: ours {ours.rate:.1f} msg/s p95 {ours_rate.percentile(95):.0f} ms; "
                  f"stock {stock.rate:.1f} msg/s p95 {stock.percentile(95):.0f} ms; ratio {ratio:.2f}")
@@ -300,9 +320,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wegwijs-bench-") as folder:
         tmp = Path(folder)
-        stock, _, stock_memory = bench_stock(args, tmp)
-        ours, ours_rate, ours_memory, nlu = bench_ours(args, tmp, stock.rate)
-    text = report(args, stock, ours, ours_rate, nlu, {**stock_memory, **ours_memory})
+        stock, _, stock_memory, stock_beside = bench_stock(args, tmp)
+        ours, ours_rate, ours_memory, ours_beside, nlu = bench_ours(args, tmp, stock.rate)
+    text = report(args, stock, ours, ours_rate, nlu, {**stock_memory, **ours_memory},
+                  {"stock": stock_beside, "ours": ours_beside})
     (OUT / "bench.txt").write_text(text + "\n")
     print(text)
     return 0

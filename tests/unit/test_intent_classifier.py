@@ -29,19 +29,22 @@ def trained(tmp_path):
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    featurizer = CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5},
-        storage, Resource("features"), context)
+    # words and character n-grams, as in config.yml: the classifier must keep their order
+    featurizers = [CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), **config},
+                                                 storage, Resource(f"features{n}"), context)
+                   for n, config in enumerate([{}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5}])]
     data = TrainingData([Message(data={"text": text, "intent": intent})
                          for intent, texts in EXAMPLES.items() for text in texts])
     tokenizer.process_training_data(data)
-    featurizer.train(data)
-    featurizer.process_training_data(data)
+    for featurizer in featurizers:
+        featurizer.train(data)
+        featurizer.process_training_data(data)
 
     def featurized(text: str) -> Message:
         message = Message(data={"text": text})
         tokenizer.process([message])
-        featurizer.process([message])
+        for featurizer in featurizers:
+            featurizer.process([message])
         return message
 
     classifiers = []

@@ -129,8 +129,26 @@ def test_service_messages_name_the_desk_and_the_emergency_numbers(municipality):
         assert municipality.client_support.phone in text and "112" in text and "0800-0113" in text
 
 
+ANSWERS = [
+    {}, {"events": []}, {"responses": [{"text": None}]}, {"events": "none"}, [], {"events": [1]},
+    {"events": [{"event": "slot", "name": "a", "value": None, "timestamp": None}, {"event": "bot", "text": "Hoi"}],
+     "responses": [{"text": "Hoi", "buttons": [{"title": "Ja", "payload": "/affirm"}]}]},
+    {"events": [{"event": "slot", "value": 1}]},
+    {"events": [{"event": "slot", "name": 3, "value": 1}]},
+    {"events": [{"event": "user", "text": 3}]},
+    {"events": [{"event": "user", "text": "hallo", "parse_data": {"intent": {"name": "greet"}}}]},
+    {"events": [{"event": "action", "name": "utter_x", "policy": None, "confidence": "high"}]},
+    {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "x"}, {"event": "restart"}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": "a", "value": 1, "timestamp": "now"}]},
+    {"events": [{"event": "entities", "entities": [{"start": "0", "end": 1, "entity": "x", "value": "y"}]}]},
+    {"events": [{"event": "bot", "text": "Hoi", "metadata": []}]},
+    {"responses": "none"},
+]
+
+
 def test_action_results_are_checked_against_rasas_schema():
-    from jsonschema import ValidationError
+    from jsonschema import ValidationError, validate
     from rasa.core.actions.action import RemoteAction
 
     from serving import action_results
@@ -140,3 +158,17 @@ def test_action_results_are_checked_against_rasas_schema():
     assert action._validate_action_result({"events": [{"event": "slot", "name": "a", "value": 1}], "responses": []})
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"name": "no event type"}]})
+    # the same verdict as Rasa's own check of the whole schema, answer by answer
+    schema = RemoteAction.action_response_format_spec()
+    for answer in ANSWERS:
+        try:
+            validate(answer, schema)
+            expected = True
+        except ValidationError:
+            expected = False
+        try:
+            action._validate_action_result(answer)
+            actual = True
+        except ValidationError:
+            actual = False
+        assert actual == expected, answer
