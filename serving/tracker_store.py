@@ -9,22 +9,26 @@ this replica saved last is almost always still the latest.
 Every read checks that with one indexed count of the conversation's stored events. When another
 replica or a purge has changed the conversation since, or the turn that held the tracker ended
 without saving it, the read goes to the database as Rasa's does. The database stays the only
-truth: this store never answers with anything that is not stored.
+truth: this store never answers with anything that is not stored. Saving a kept tracker writes its
+new events as the rows Rasa's save writes, in one statement without the ORM (the count and the
+ORM's save were another 10% of the CPU per message).
 
 Configured in deploy/endpoints.production.yml (`type: serving.tracker_store.ReplicaCachedSQLTrackerStore`,
 `cache_size` conversations, forgotten after `cache_seconds` without a message).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Iterator, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 from cachetools import TTLCache
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 
 @dataclass
@@ -46,9 +50,23 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
         self._kept: TTLCache = TTLCache(maxsize=int(cache_size), ttl=int(cache_seconds))
 
     def _stored_events(self, sender_id: Text) -> int:
-        with self.session_scope() as session:
-            return session.query(sa.func.count(self.SQLEvent.id)).filter(
-                self.SQLEvent.sender_id == sender_id).scalar()
+        events = self.SQLEvent.__table__
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(sa.func.count()).select_from(events)
+                                      .where(events.c.sender_id == sender_id)).scalar()
+
+    @staticmethod
+    def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+        """The row Rasa's SQLTrackerStore.save writes for an event."""
+        data = event.as_dict()
+        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"), "data": json.dumps(data)}
+
+    def _insert(self, sender_id: Text, events: List[Event]) -> None:
+        if events:
+            with self.engine.begin() as connection:
+                connection.execute(self.SQLEvent.__table__.insert(), [self._row(sender_id, e) for e in events])
 
     def _kept_for(self, tracker: DialogueStateTracker) -> Optional[_Kept]:
         kept = self._kept.get(tracker.sender_id)
@@ -66,10 +84,6 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
             self._kept[sender_id] = _Kept(tracker, persisted=len(tracker.events), stored=stored)
         return tracker
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        kept = self._kept_for(tracker)
-        return iter(kept.unsaved()) if kept else super()._additional_events(session, tracker)
-
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         kept = self._kept_for(tracker)
         if self.event_broker is not None and kept is not None:
@@ -85,7 +99,8 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
             return
         unsaved = kept.unsaved()
         try:
-            await super().save(tracker)
+            await self.stream_events(tracker)
+            self._insert(tracker.sender_id, unsaved)
         except Exception:
             self._kept.pop(tracker.sender_id, None)
             raise

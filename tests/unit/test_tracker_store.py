@@ -7,6 +7,7 @@ import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -119,3 +120,19 @@ def test_a_current_conversation_is_not_decoded_again(database, monkeypatch):
         _turn(replica, "resident", f"bericht {number}")
     # once after the session started (a read returns the latest session only), then from memory
     assert decoded == ["resident", "resident"]
+
+
+def test_rows_are_the_rows_rasas_own_store_writes(database, store_url):
+    (replica, _), stock = database
+    _start(replica, "ours")
+    for number in range(2):
+        _turn(replica, "ours", f"bericht {number}")
+    same = DialogueStateTracker.from_events("stock", list(run(replica.retrieve("ours")).events), DOMAIN.slots)
+    run(stock.save(same))
+    engine = create_engine(store_url)
+    with engine.connect() as connection:
+        rows = {sender: connection.execute(text(
+            "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+            "WHERE sender_id = :sender ORDER BY id"), {"sender": sender}).fetchall() for sender in ("ours", "stock")}
+    engine.dispose()
+    assert rows["ours"][-8:] == rows["stock"][-8:]  # the last two turns, which only our store wrote
