@@ -51,7 +51,8 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
 
     def _stored_events(self, sender_id: Text) -> int:
         events = self.SQLEvent.__table__
-        with self.engine.connect() as connection:
+        # autocommit: a lone SELECT needs no BEGIN and ROLLBACK round trips around it
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             return connection.execute(sa.select(sa.func.count()).select_from(events)
                                       .where(events.c.sender_id == sender_id)).scalar()
 

@@ -8,6 +8,7 @@ from typing import Iterator, List
 
 import pytest
 import requests
+import yaml
 
 from tools.cluster import free_port, wait_for_start as wait_until  # noqa: F401  (free_port: for tests)
 
@@ -25,11 +26,14 @@ class Servers:
         self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.database_url = f"sqlite:///{tmp / 'handoffs.db'}"
         self.endpoints = tmp / "endpoints.yml"
-        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
-        # Conversations recorded as in production (Rasa's SQL tracker store), for the statistics tests.
+        # Conversations recorded by the tracker store `make run` uses (endpoints.yml), in a file of the
+        # test's own, for the statistics tests.
         self.tracker_db = tmp / "tracker.db"
-        with self.endpoints.open("a") as endpoints:
-            endpoints.write(f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{self.tracker_db}"\n')
+        tracker_store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
+        self.endpoints.write_text(yaml.safe_dump({
+            "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+            "tracker_store": {**tracker_store, "db": str(self.tracker_db)},
+        }))
 
     @property
     def env(self) -> dict:
