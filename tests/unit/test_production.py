@@ -2,7 +2,9 @@
 tickets, the REST channel's failure watch. The whole topology is tested in tests/scale/."""
 import asyncio
 import subprocess
+import time
 import uuid
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -105,6 +107,31 @@ def test_a_released_ticket_leaves_the_others_and_the_last_one_removes_the_lock(l
     assert lock_store.get_lock("c").now_serving == second
     lock_store.cleanup("c", second)
     assert lock_store.get_lock("c") is None
+
+
+def test_the_lock_reads_as_rasas_own_ticket_lock_and_expired_tickets_go(lock_store):
+    assert lock_store.issue_ticket("c", lock_lifetime=-1) == 0  # expired at once
+    assert lock_store.issue_ticket("c", lock_lifetime=30) == 0  # Rasa numbers from the last unexpired one
+    assert lock_store.issue_ticket("c", lock_lifetime=30) == 1
+    lock = lock_store.get_lock("c")
+    assert [ticket.number for ticket in lock.tickets] == [0, 1] and lock.now_serving == 0
+    assert all(time.time() + 25 < ticket.expires <= time.time() + 30 for ticket in lock.tickets)
+    lock_store.finish_serving("c", 0)
+    lock_store.finish_serving("c", 1)
+    assert lock_store.get_lock("c").tickets == deque()  # finished, not deleted
+
+    async def serve(order: list, name: str) -> None:
+        async with lock_store.lock("d", wait_time_in_seconds=0.01):
+            order.append(name)
+            await asyncio.sleep(0.05)
+
+    async def both() -> list:
+        order: list = []
+        await asyncio.gather(serve(order, "first"), serve(order, "second"))
+        return order
+
+    assert asyncio.run(both()) == ["first", "second"]  # Rasa's own lock(): one after the other, in order
+    assert lock_store.get_lock("d") is None
 
 
 def test_a_failed_action_call_is_noted_for_the_message_being_handled():
