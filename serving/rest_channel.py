@@ -76,8 +76,8 @@ class WatchedActionEndpoint(EndpointConfig):
     """The action endpoint, noting failed calls for the message being handled, over kept-open connections.
 
     A 400 is not a failure: it is how a form's validation rejects an answer (ActionExecutionRejection).
-    Rasa opens a new client session, and so a new connection, for every action call (py-spy: 8% of a
-    replica's CPU per message); this endpoint keeps one session, made the way Rasa makes it."""
+    Rasa opens a new client session, and so a new connection, for every action call; this endpoint
+    keeps one session, made the way Rasa makes it (measured: about 2% of a turn's CPU)."""
 
     _open: Optional[aiohttp.ClientSession] = None
     _loop: Optional[asyncio.AbstractEventLoop] = None

@@ -10,11 +10,12 @@ Every read checks that with one indexed count of the conversation's stored event
 replica or a purge has changed the conversation since, or the turn that held the tracker ended
 without saving it, the read goes to the database as Rasa's does. The database stays the only
 truth: this store never answers with anything that is not stored. Saving a kept tracker writes its
-new events as the rows Rasa's save writes, in one statement without the ORM (the count and the
-ORM's save were another 10% of the CPU per message).
+new events as the rows Rasa's save writes, in one statement without the ORM (with the count as a
+Core statement: 7.3 -> 6.8 ms per turn).
 
-Configured in deploy/endpoints.production.yml (`type: serving.tracker_store.ReplicaCachedSQLTrackerStore`,
-`cache_size` conversations, forgotten after `cache_seconds` without a message).
+Configured in endpoints.yml and deploy/endpoints.production.yml
+(`type: serving.tracker_store.ReplicaCachedSQLTrackerStore`, `cache_size` conversations, forgotten
+after `cache_seconds` without a message).
 """
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ EVENTS_TABLE = "events"
 _UNRESOLVED = re.compile(r"\$\{([^}]+)\}")
 
 
-# Rasa's own SQL store, and the production profile's, which keeps the same tables (serving/tracker_store.py).
-SQL_STORE_TYPES = ("SQL", "sql", "serving.tracker_store.ReplicaCachedSQLTrackerStore")
+# Rasa's own SQL store (any case, as Rasa reads it), and ours, which keeps its tables (serving/tracker_store.py).
+SQL_STORE_TYPES = ("SQL", "SERVING.TRACKER_STORE.REPLICACACHEDSQLTRACKERSTORE")
 
 
 class TrackerStoreConfigError(ValueError):
@@ -45,7 +45,7 @@ def tracker_store_url(endpoints_file: Path, environ: Optional[Mapping[str, str]]
     environ = os.environ if environ is None else environ
     config = (yaml.safe_load(endpoints_file.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
     config = {key: _substituted(value, environ) for key, value in config.items()}
-    if str(config.get("type", "")) not in SQL_STORE_TYPES:
+    if str(config.get("type", "")).upper() not in SQL_STORE_TYPES:
         raise TrackerStoreConfigError(f"{endpoints_file}: tracker_store must be of type SQL for statistics")
     dialect = config.get("dialect") or "sqlite"
     database = config.get("db") or "rasa.db"

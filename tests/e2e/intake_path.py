@@ -14,8 +14,8 @@ def press(resident, replies: List[dict], title_part: str) -> List[dict]:
     raise AssertionError(f"no button with '{title_part}' in {replies}")
 
 
-def complete_intake(resident, organisation: str = "GeldWijs", urgency: str = "Zo snel mogelijk") -> List[dict]:
-    """Money and housing worries, consent, phone contact, an organisation chosen; returns the last replies."""
+def intake_up_to_the_choice(resident, urgency: str = "Zo snel mogelijk") -> List[dict]:
+    """Money and housing worries, consent, phone contact; returns the replies offering organisations."""
     replies = resident.says("ik heb schulden en de huur is te hoog")
     replies = press(resident, replies, "op een rij")
     replies = press(resident, replies, "Voor mijzelf")
@@ -27,8 +27,12 @@ def complete_intake(resident, organisation: str = "GeldWijs", urgency: str = "Zo
                    "Ja, dat mag", "Telefoon"):
         replies = press(resident, replies, button)
     replies = resident.says("06-12345678")
-    replies = press(resident, replies, "Ja, dit klopt")
-    return press(resident, replies, organisation)
+    return press(resident, replies, "Ja, dit klopt")
+
+
+def complete_intake(resident, organisation: str = "GeldWijs", urgency: str = "Zo snel mogelijk") -> List[dict]:
+    """The intake with an organisation chosen; returns the last replies."""
+    return press(resident, intake_up_to_the_choice(resident, urgency), organisation)
 
 
 def reference_in(replies: List[dict]) -> str:

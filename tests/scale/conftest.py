@@ -67,16 +67,6 @@ class Resident:
         assert reply.status_code == 200, reply.text
         return reply.json()
 
-    def press(self, replies: List[dict], title_part: str) -> List[dict]:
-        for reply in replies:
-            for button in reply.get("buttons", []):
-                if title_part.lower() in button["title"].lower():
-                    return self.says(button["payload"])
-        raise AssertionError(f"no button with '{title_part}' in {replies}")
-
-
-def text_of(replies: List[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 def wait_for(check, seconds: float, what: str):

@@ -5,13 +5,16 @@ import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import List
 
 import pytest
 import requests
 
 from bot.handoff_store import HandoffStore
 from bot.service_replies import service_message
-from tests.scale.conftest import Resident, text_of, wait_for
+from tests.e2e.conftest import text_of
+from tests.e2e.intake_path import intake_up_to_the_choice, press
+from tests.scale.conftest import Resident, wait_for
 
 pytestmark = pytest.mark.scale
 
@@ -19,20 +22,9 @@ ACTION_FAILED = service_message("action_failed")
 UNAVAILABLE = service_message("unavailable")
 
 
-def intake_up_to_the_choice(resident: Resident):
-    """The intake of tests/e2e/test_intake.py, up to the offered organisations."""
-    replies = resident.says("ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog")
-    replies = resident.press(replies, "op een rij")
-    replies = resident.press(replies, "Voor mijzelf")
-    replies = resident.press(replies, "Ja, dat klopt")
-    resident.says("ik heb een betalingsachterstand en krijg steeds brieven")
-    resident.says("dat ik in mijn huis kan blijven wonen")
-    replies = resident.says("een betalingsregeling")
-    for title in ("Niemand", "Ik kijk wat er mogelijk is", "Overslaan", "Maakt niet uit", "Nederlands", "Nee",
-                  "Ja, dat mag", "Telefoon"):
-        replies = resident.press(replies, title)
-    replies = resident.says("06-12345678")
-    replies = resident.press(replies, "Ja, dit klopt")
+def offered_organisations(resident: Resident) -> List[dict]:
+    """The intake of tests/e2e/intake_path.py, up to the offered organisations (urgency skipped)."""
+    replies = intake_up_to_the_choice(resident, urgency="Overslaan")
     assert "GeldWijs Voorbeeldstad" in text_of(replies)
     return replies
 
@@ -48,7 +40,7 @@ def handoffs_of(cluster, sender):
 
 def test_action_server_killed_mid_conversation(cluster):
     resident = Resident(cluster, "actions-down")
-    offered = intake_up_to_the_choice(resident)
+    offered = offered_organisations(resident)
     cluster.stop_actions()
     try:
         reply = resident.post(offered[-1]["buttons"][0]["payload"])
@@ -57,9 +49,9 @@ def test_action_server_killed_mid_conversation(cluster):
     finally:
         cluster.start_actions()
     # The resident sends it again: the same step runs now, once.
-    done = text_of(resident.press(offered, "GeldWijs"))
+    done = text_of(press(resident, offered, "GeldWijs"))
     assert "WW-" in done
-    resident.press(offered, "GeldWijs")  # a double click after the answer stores nothing new
+    press(resident, offered, "GeldWijs")  # a double click after the answer stores nothing new
     (handoff,) = handoffs_of(cluster, resident.sender)
     assert handoff.reference in done and handoff.organisation_id == "geldwijs-voorbeeldstad"
 

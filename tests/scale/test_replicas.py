@@ -7,7 +7,8 @@ from itertools import cycle
 
 import pytest
 
-from tests.scale.conftest import Resident, text_of
+from tests.e2e.conftest import text_of
+from tests.scale.conftest import Resident
 
 pytestmark = pytest.mark.scale
 

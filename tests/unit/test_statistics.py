@@ -104,8 +104,9 @@ def test_a_lone_suppressed_cell_beside_a_total_takes_another_with_it():
 
 def test_the_tracker_store_location_comes_from_the_endpoints_file(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: var/tracker.db\n")
-    assert tracker_store_url(endpoints).endswith("/var/tracker.db")
+    for kind in ("SQL", "sql"):  # Rasa reads the type in any case
+        endpoints.write_text(f"tracker_store:\n  type: {kind}\n  dialect: sqlite\n  db: var/tracker.db\n")
+        assert tracker_store_url(endpoints).endswith("/var/tracker.db")
     endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: ${DB_HOST}\n  port: 5432\n"
                          "  db: rasa\n  username: ${DB_USER}\n  password: ${DB_PASSWORD}\n")
     url = tracker_store_url(endpoints, {"DB_HOST": "db.example", "DB_USER": "rasa", "DB_PASSWORD": "p@ss"})
