@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run chat validate unit stories e2e test eval bench lint clean
+.PHONY: help install spacy train run chat validate unit stories e2e test eval bench profile lint clean
 .PHONY: production-setup run-production scale
 
 help: ## List the targets
@@ -91,6 +91,9 @@ test: validate unit stories e2e eval scale ## Everything CI runs
 
 bench: $(TRAINED) production-setup ## Ours (production profile) against stock Rasa 3.6: msg/s, latency, memory
 	$(PY) -m tools.bench
+
+profile: $(TRAINED) ## Where a replica's CPU goes per message (py-spy over the bench conversations, in one process)
+	$(PY) -m tools.profile --sample 60
 
 lint: $(INSTALLED) ## Look for duplicated code in the change
 	duplicates --change
