@@ -1,0 +1,62 @@
+"""Rasa's RulePolicy with the same predictions and less work per prediction (tests/unit/test_rule_policy.py
+compares the two).
+
+Measured with `make profile` (cProfile over the bench conversations):
+- For a debug log line, every prediction formats all states of the conversation as text and deep-copies
+  that text, also when debug logging is off. Here only when it is on.
+- Right after a message, Rasa first searches the rules on the message's *text* (end-to-end rules):
+  it builds the conversation's states once more and tests every rule against them. In that search the
+  last state has no intent and its previous action is `action_listen`, so a rule whose last state asks
+  for an intent or for another previous action cannot match. When no rule can, the search is skipped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.core.policies.rule_policy import RULES, RulePolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+logger = logging.getLogger("rasa.core.policies.rule_policy")  # Rasa's own debug switch for this policy
+
+
+def _set(value: Any) -> bool:
+    return bool(value) and value != SHOULD_NOT_BE_SET
+
+
+def matches_only_an_intent(rule_states: List[State]) -> bool:
+    """True when the rule's last state asks for an intent or for a previous action other than listening:
+    it cannot match the state a text search compares it with."""
+    last = rule_states[-1]
+    previous_action = last.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)
+    return _set(last.get(USER, {}).get(INTENT)) or (_set(previous_action) and previous_action != ACTION_LISTEN_NAME)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class LeanRulePolicy(RulePolicy):
+    # The rules (training fills them in steps) and whether a text search could match one of them.
+    _text_search_for: Tuple[Optional[int], int] = (None, 0)
+    _text_search_needed = True
+
+    @staticmethod
+    def format_tracker_states(states: List[Dict]) -> Text:
+        return RulePolicy.format_tracker_states(states) if logger.isEnabledFor(logging.DEBUG) else ""
+
+    def _text_search_can_match(self) -> bool:
+        rules = self.lookup.get(RULES, {})
+        if self._text_search_for != (id(rules), len(rules)):
+            self._text_search_needed = not all(matches_only_an_intent(json.loads(key)) for key in rules)
+            self._text_search_for = (id(rules), len(rules))
+        return self._text_search_needed
+
+    def _find_action_from_rules(
+        self, tracker: DialogueStateTracker, domain: Domain, use_text_for_last_user_input: bool
+    ) -> Tuple[Optional[Text], Optional[Text], bool]:
+        if use_text_for_last_user_input and not self._text_search_can_match():
+            return None, None, False  # what Rasa's search would find: no rule
+        return super()._find_action_from_rules(tracker, domain, use_text_for_last_user_input)
