@@ -31,6 +31,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -40,6 +41,7 @@ from sanic.response import HTTPResponse
 
 from bot.service_replies import service_message
 from serving import action_results
+from serving.graph_runner import SequentialGraphRunner
 
 action_results.install()
 
@@ -113,10 +115,12 @@ class WatchedActionEndpoint(EndpointConfig):
 
 
 def _prepare(agent: Agent) -> None:
-    """Once per loaded model (a new model brings a new processor): watch the action endpoint and
-    make tracker store errors fail the message. `_on_tracker_store_error` is the callback
-    FailSafeTrackerStore takes in its constructor; Rasa's agent creates it without one."""
+    """Once per loaded model (a new model brings a new processor): run its graph without dask, watch
+    the action endpoint and make tracker store errors fail the message. `_on_tracker_store_error` is
+    the callback FailSafeTrackerStore takes in its constructor; Rasa's agent creates it without one."""
     processor = agent.processor
+    if type(processor.graph_runner) is DaskGraphRunner:
+        processor.graph_runner = SequentialGraphRunner.replacing(processor.graph_runner)
     if processor.action_endpoint and not isinstance(processor.action_endpoint, WatchedActionEndpoint):
         processor.action_endpoint = WatchedActionEndpoint.wrapping(processor.action_endpoint)
     store = agent.tracker_store
