@@ -118,8 +118,20 @@ def test_a_current_conversation_is_not_decoded_again(database, monkeypatch):
     _start(replica, "resident")
     for number in range(4):
         _turn(replica, "resident", f"bericht {number}")
-    # once after the session started (a read returns the latest session only), then from memory
-    assert decoded == ["resident", "resident"]
+    # a new conversation is kept from its first save, cut to its latest session as a read would be
+    assert decoded == []
+
+
+def test_a_new_session_reads_back_as_rasas_own_store_reads_it(database):
+    (replica, _), stock = database
+    _start(replica, "resident")
+    assert _events(run(replica.retrieve("resident"))) == _events(run(stock.retrieve("resident")))
+    _turn(replica, "resident", "eerste sessie")
+    _start(replica, "resident")  # the session expired: a new one starts in the same conversation
+    assert _events(run(replica.retrieve("resident"))) == _events(run(stock.retrieve("resident")))
+    _turn(replica, "resident", "tweede sessie")
+    assert _said(run(replica.retrieve("resident"))) == ["tweede sessie"]
+    assert _events(run(replica.retrieve("resident"))) == _events(run(stock.retrieve("resident")))
 
 
 def test_rows_are_the_rows_rasas_own_store_writes(database, store_url):
