@@ -26,6 +26,7 @@ import traceback
 from typing import Any, Awaitable, Callable, List, Optional, Text
 
 import aiohttp
+import ujson
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -97,6 +98,10 @@ class WatchedActionEndpoint(EndpointConfig):
         return _OpenSession(self._open)
 
     async def request(self, *args: Any, **kwargs: Any) -> Any:
+        if "json" in kwargs:
+            # The whole conversation goes with every call: ujson encodes it with half the CPU the json
+            # module's encoder took (that was 5% of a turn). Rasa sets the content type.
+            kwargs["data"] = ujson.dumps(kwargs.pop("json"), ensure_ascii=False).encode()
         try:
             return await super().request(*args, **kwargs)
         except ClientResponseError as error:
