@@ -8,7 +8,7 @@ Measured with py-spy on Rasa answering the bench conversations (in-process, CPU 
 - Rasa combines a message's features per token as well as per sentence (copying the first), then
   stacks the sentence row with its (here absent) dense features: another 7%. The classifier reads
   the sentence row only; without dense features it is built straight from the featurizers'
-  sentence rows, in the same order (8.3 -> 7.8 ms per turn).
+  sentence rows, in the same order (8.3 -> 7.8 ms per turn), joined without scipy's hstack.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import coo_matrix, csr_matrix, vstack
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -37,5 +37,16 @@ class SparseLogisticRegressionClassifier(LogisticRegressionClassifier):
             sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
             if not sentence or not all(f.is_sparse() for f in sentence):
                 return super()._create_X(messages)
-            rows.append(hstack([f.features for f in sentence], format="csr"))
+            if any(f.features.shape[0] != 1 for f in sentence):
+                return super()._create_X(messages)
+            rows.append(side_by_side([f.features.tocoo() for f in sentence]))
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+
+
+def side_by_side(rows: List[coo_matrix]) -> csr_matrix:
+    """One-row matrices joined into one row: what scipy's hstack gives, without its general block
+    assembly, which took 5% of a turn."""
+    offsets = np.cumsum([0] + [row.shape[1] for row in rows])
+    columns = np.concatenate([row.col + offset for row, offset in zip(rows, offsets)])
+    values = np.concatenate([row.data for row in rows])
+    return csr_matrix((values, columns, [0, len(columns)]), shape=(1, int(offsets[-1])))
