@@ -8,12 +8,15 @@ Measured with `make profile` (cProfile over the bench conversations):
   it builds the conversation's states once more and tests every rule against them. In that search the
   last state has no intent and its previous action is `action_listen`, so a rule whose last state asks
   for an intent or for another previous action cannot match. When no rule can, the search is skipped.
+- A search tests every rule against the conversation's last state first. A rule whose last state
+  asks for another previous action fails that test, so the rules are indexed by that action and only
+  the rules of the current one (and those that do not name one) are tested.
 """
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Text, Tuple
 
 from rasa.core.policies.rule_policy import RULES, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,11 +40,42 @@ def matches_only_an_intent(rule_states: List[State]) -> bool:
     return _set(last.get(USER, {}).get(INTENT)) or (_set(previous_action) and previous_action != ACTION_LISTEN_NAME)
 
 
+ANY_ACTION = "*"  # rules whose last state names no previous action by name (or says it must not be set)
+NO_ACTION = ""  # rules whose last state has no previous action: a conversation start
+
+
+def previous_action(state: State) -> Text:
+    """The index key of a state: its previous action's name, NO_ACTION or ANY_ACTION."""
+    previous = state.get(PREVIOUS_ACTION)
+    if not previous:
+        return NO_ACTION
+    name = previous.get(ACTION_NAME)
+    return name if _set(name) else ANY_ACTION
+
+
+class RuleIndex:
+    """Rule keys by the previous action of their last state."""
+
+    def __init__(self, rule_keys: Iterable[Text]) -> None:
+        self._keys: Dict[Text, List[Text]] = {}
+        for key in rule_keys:
+            self._keys.setdefault(previous_action(json.loads(key)[-1]), []).append(key)
+
+    def candidates(self, state: State) -> Dict[Text, None]:
+        """The rules that can match a conversation's last state (a superset of those that do)."""
+        action = previous_action(state)
+        return dict.fromkeys([*self._keys.get(action, ()), *self._keys.get(ANY_ACTION, ())])
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class LeanRulePolicy(RulePolicy):
     # The rules (training fills them in steps) and whether a text search could match one of them.
     _text_search_for: Tuple[Optional[int], int] = (None, 0)
     _text_search_needed = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._indexes: Dict[int, Tuple[Dict[Text, Any], RuleIndex, int]] = {}
 
     @staticmethod
     def format_tracker_states(states: List[Dict]) -> Text:
@@ -53,6 +87,20 @@ class LeanRulePolicy(RulePolicy):
             self._text_search_needed = not all(matches_only_an_intent(json.loads(key)) for key in rules)
             self._text_search_for = (id(rules), len(rules))
         return self._text_search_needed
+
+    def _index(self, lookup: Dict[Text, Any]) -> RuleIndex:
+        # training fills the lookups in steps: an index is for one lookup (kept, so its id stays its
+        # own) at one size
+        indexed, index, size = self._indexes.get(id(lookup), (None, None, -1))
+        if indexed is not lookup or size != len(lookup):
+            index = RuleIndex(lookup)
+            self._indexes[id(lookup)] = (lookup, index, len(lookup))
+        return index
+
+    def _get_possible_keys(self, lookup: Dict[Text, Any], states: List[State]) -> Set[Text]:
+        if not states:
+            return super()._get_possible_keys(lookup, states)
+        return super()._get_possible_keys(self._index(lookup).candidates(states[-1]), states)
 
     def _find_action_from_rules(
         self, tracker: DialogueStateTracker, domain: Domain, use_text_for_last_user_input: bool

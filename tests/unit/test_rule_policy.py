@@ -14,7 +14,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
 
 from bot.settings import PROJECT_ROOT
-from components.rule_policy import LeanRulePolicy, matches_only_an_intent
+from components.rule_policy import LeanRulePolicy, RuleIndex, matches_only_an_intent
 
 LISTENED = {"prev_action": {"action_name": "action_listen"}}
 
@@ -50,6 +50,28 @@ def test_every_step_of_the_test_stories_is_predicted_alike(policies, domain):
                 theirs.is_end_to_end_prediction, theirs.is_no_user_prediction, theirs.action_metadata)
             compared += 1
     assert compared > 400  # every step of every test story
+
+
+def test_training_learns_the_same_rules(policies):
+    def unordered(lookup):  # `rules_not_in_stories` is a list made from a set
+        return {name: set(value) if isinstance(value, list) else value for name, value in lookup.items()}
+
+    assert unordered(policies[0].lookup) == unordered(policies[1].lookup)
+
+
+def test_the_index_offers_every_rule_that_can_match_the_last_state():
+    def rule(last_state):
+        return json.dumps([{}, last_state])
+
+    after_greeting = rule({"user": {"intent": "greet"}, "prev_action": {"action_name": "utter_greet"}})
+    start = rule({})
+    any_action = rule({"prev_action": {"action_name": "should_not_be_set"}})
+    bot_text = rule({"prev_action": {"action_text": "Hallo!"}})
+    index = RuleIndex([after_greeting, start, any_action, bot_text])
+    assert set(index.candidates({"prev_action": {"action_name": "utter_greet"}})) == {
+        after_greeting, any_action, bot_text}
+    assert set(index.candidates(LISTENED)) == {any_action, bot_text}
+    assert set(index.candidates({})) == {start, any_action, bot_text}
 
 
 def test_the_project_rules_need_no_search_on_message_text(policies):
