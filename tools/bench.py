@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Union
@@ -76,7 +77,11 @@ class Phase:
     name: str
     seconds: float
     latencies_ms: List[float] = field(default_factory=list)
-    errors: int = 0
+    failures: Counter = field(default_factory=Counter)  # what went wrong, how often
+
+    @property
+    def errors(self) -> int:
+        return sum(self.failures.values())
 
     @property
     def rate(self) -> float:
@@ -133,7 +138,7 @@ class Load:
         for step in script:
             text = step if isinstance(step, str) else _payload(replies, step.title)
             if text is None:
-                phase.errors += 1  # the expected button was not offered
+                phase.failures[f"no button {step.title!r} after {replies[-1:]}"] += 1
                 return True
             started = await slots.get() if slots is not None else time.monotonic()
             if started is None or time.monotonic() >= stop_at:
@@ -142,10 +147,11 @@ class Load:
                 async with session.post(self.url, json={"sender": sender, "message": text},
                                         headers={HEADER: sender}) as reply:
                     replies = await reply.json(content_type=None) if reply.status == 200 else []
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-                replies = []
+                    failure = f"HTTP {reply.status}" if reply.status != 200 else "no reply"
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                replies, failure = [], type(error).__name__
             if not replies:
-                phase.errors += 1
+                phase.failures[failure] += 1
                 return True
             phase.latencies_ms.append((time.monotonic() - started) * 1000)
         return True
@@ -264,7 +270,7 @@ def nlu_parse_ms(cluster: Cluster) -> Phase:
         if reply.ok:
             phase.latencies_ms.append((time.monotonic() - started) * 1000)
         else:
-            phase.errors += 1
+            phase.failures[f"HTTP {reply.status}"] += 1
     return phase
 
 
@@ -304,6 +310,8 @@ def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory
              "CPU seconds beside the servers over the same phases: "
              + "; ".join(f"{who}: " + ", ".join(f"{name} {cpu:.0f} s" for name, cpu in used.items())
                          for who, used in beside.items())]
+    lines += [f"{who} {phase.name} errors: " + "; ".join(f"{n}x {what}" for what, n in phase.failures.most_common())
+              for who, phase in (("stock", stock), ("ours", ours), ("ours", ours_rate)) if phase.failures]
     ratio = ours.rate / stock.rate if stock.rate else float("nan")
     lines.append(f"bench: ours {ours.rate:.1f} msg/s p95 {ours_rate.percentile(95):.0f} ms; "
                  f"stock {stock.rate:.1f} msg/s p95 {stock.percentile(95):.0f} ms; ratio {ratio:.2f}")
@@ -320,8 +328,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wegwijs-bench-") as folder:
         tmp = Path(folder)
-        stock, _, stock_memory, stock_beside = bench_stock(args, tmp)
-        ours, ours_rate, ours_memory, ours_beside, nlu = bench_ours(args, tmp, stock.rate)
+        try:
+            stock, _, stock_memory, stock_beside = bench_stock(args, tmp)
+            ours, ours_rate, ours_memory, ours_beside, nlu = bench_ours(args, tmp, stock.rate)
+        finally:  # the servers' logs of the last run, to see what an error was
+            shutil.rmtree(OUT / "logs", ignore_errors=True)
+            (OUT / "logs").mkdir()
+            for log in tmp.rglob("*.log"):
+                shutil.copy(log, OUT / "logs" / log.name)
     text = report(args, stock, ours, ours_rate, nlu, {**stock_memory, **ours_memory},
                   {"stock": stock_beside, "ours": ours_beside})
     (OUT / "bench.txt").write_text(text + "\n")

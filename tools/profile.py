@@ -4,10 +4,11 @@ Loads the trained model with the production endpoints (deploy/endpoints.producti
 store on a fresh PostgreSQL database, our Redis lock store), starts one action server, and sends the
 bench's conversations (tools/bench.py OURS) one message at a time through the REST channel's own
 path (serving.rest_channel.handle). Prints CPU milliseconds per message of this process and of the
-action server; with --sample, py-spy samples this process while it talks (it does not slow Python
-down, as cProfile does) and the functions with the largest share of the samples are printed, with and
-without what they call; the folded stacks stay in build/profile/ for a flame graph. CPU time on these
-shared machines varies by 10-20% from run to run: compare shares, or runs made one after the other.
+action server. With --sample, py-spy samples this process while it holds the GIL (runs Python: CPU,
+not waiting on the database or the action server) without slowing it down, as cProfile would; the
+functions with the largest share of the samples are printed, with and without what they call, and the
+folded stacks stay in build/profile/ for a flame graph. CPU time on these shared machines varies by
+10-30% from run to run: compare shares, or runs made one after the other.
 `make bench` stays the measurement of record.
 
   python -m tools.profile [--conversations 60] [--sample 40]
@@ -80,7 +81,7 @@ async def _drive(agent, conversations: int) -> int:
 
 def _sampler(output: Path) -> subprocess.Popen:
     sampler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(os.getpid()),
-                                "--rate", "250", "--format", "raw", "--output", str(output), "--nonblocking"],
+                                "--rate", "250", "--gil", "--format", "raw", "--output", str(output), "--nonblocking"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     time.sleep(2)  # py-spy attaches
     return sampler
