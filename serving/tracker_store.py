@@ -86,8 +86,10 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
         if events:
             values = {f"{column}_{n}": value
                       for n, event in enumerate(events) for column, value in self._row(sender_id, event).items()}
-            # one statement, so atomic by itself: no transaction round trips around it
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            # In a transaction, although one statement: its COMMIT is the last step that can fail. With
+            # autocommit, the connection's clean-up after the write could fail when the database went
+            # away, and a stored turn was answered as failed (make scale: PostgreSQL restarted).
+            with self.engine.begin() as connection:
                 connection.execute(insert_rows(self.SQLEvent.__tablename__, len(events)), values)
 
     def _kept_for(self, tracker: DialogueStateTracker) -> Optional[_Kept]:

@@ -5,7 +5,8 @@ import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import List
+from functools import lru_cache
+from typing import List, Tuple
 
 import pytest
 import requests
@@ -104,9 +105,26 @@ def test_postgresql_restarted_during_traffic(cluster):
     wait_for(lambda: residents[0].post("wat is een pgb").status_code == 200, 60, "recovery after the restart")
     for resident, outcome in zip(residents, outcomes):
         stored = [json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"]
-        confirmed = ["hallo"] + [question for question, reply in outcome if reply.status_code == 200]
-        # Everything confirmed is stored, once, in order; what failed was not processed at all.
-        assert stored[:len(confirmed)] == confirmed
+        sent = [("hallo", True)] + [(question, reply.status_code == 200) for question, reply in outcome]
+        # Everything confirmed is stored, once, in order, and nothing that was not sent. A message
+        # answered 503 is normally not stored; it may be when PostgreSQL committed it and went down
+        # before the commit was acknowledged (seen once in CI): the resident was told to send it again.
+        assert stored_as_sent(stored, sent), (stored, sent)
+
+
+def stored_as_sent(stored: List[str], sent: List[Tuple[str, bool]]) -> bool:
+    """Whether the stored messages are the sent ones in order: all confirmed ones, some failed ones (any
+    order of matching, as the same question is sent more than once), then possibly later messages."""
+
+    @lru_cache(maxsize=None)
+    def matches(i: int, j: int) -> bool:
+        if i == len(sent):
+            return True
+        text, confirmed = sent[i]
+        return (j < len(stored) and stored[j] == text and matches(i + 1, j + 1)) or (
+            not confirmed and matches(i + 1, j))
+
+    return matches(0, 0)
 
 
 def test_redis_unavailable_is_a_clear_error_and_nothing_is_processed(cluster, redis_server):
