@@ -35,9 +35,7 @@ class SparseLogisticRegressionClassifier(LogisticRegressionClassifier):
         rows = []
         for message in messages:
             sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-            if not sentence or not all(f.is_sparse() for f in sentence):
-                return super()._create_X(messages)
-            if any(f.features.shape[0] != 1 for f in sentence):
+            if not sentence or not all(f.is_sparse() and f.features.shape[0] == 1 for f in sentence):
                 return super()._create_X(messages)
             rows.append(side_by_side([f.features.tocoo() for f in sentence]))
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")

@@ -1,7 +1,7 @@
 """Rasa's RulePolicy with the same predictions and less work per prediction (tests/unit/test_rule_policy.py
 compares the two).
 
-Measured with `make profile` (cProfile over the bench conversations):
+Measured with `make profile` (py-spy over the bench conversations):
 - For a debug log line, every prediction formats all states of the conversation as text and deep-copies
   that text, also when debug logging is off. Here only when it is on.
 - Right after a message, Rasa first searches the rules on the message's *text* (end-to-end rules):
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, Iterable, List, Optional, Set, Text, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Text, Tuple
 
 from rasa.core.policies.rule_policy import RULES, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -69,38 +69,32 @@ class RuleIndex:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class LeanRulePolicy(RulePolicy):
-    # The rules (training fills them in steps) and whether a text search could match one of them.
-    _text_search_for: Tuple[Optional[int], int] = (None, 0)
-    _text_search_needed = True
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._indexes: Dict[int, Tuple[Dict[Text, Any], RuleIndex, int]] = {}
+        self._derived: Dict[Tuple[Text, int], Tuple[Dict[Text, Any], int, Any]] = {}
 
     @staticmethod
     def format_tracker_states(states: List[Dict]) -> Text:
         return RulePolicy.format_tracker_states(states) if logger.isEnabledFor(logging.DEBUG) else ""
 
-    def _text_search_can_match(self) -> bool:
-        rules = self.lookup.get(RULES, {})
-        if self._text_search_for != (id(rules), len(rules)):
-            self._text_search_needed = not all(matches_only_an_intent(json.loads(key)) for key in rules)
-            self._text_search_for = (id(rules), len(rules))
-        return self._text_search_needed
+    def _derived_from(self, lookup: Dict[Text, Any], what: Text, derive: Callable[[Dict[Text, Any]], Any]) -> Any:
+        """`derive(lookup)`, kept while the lookup is the same dict at the same size: training fills the
+        lookups in steps. The lookup is kept with it, so its id cannot be another dict's."""
+        key = (what, id(lookup))
+        kept = self._derived.get(key)
+        if kept is None or kept[0] is not lookup or kept[1] != len(lookup):
+            kept = self._derived[key] = (lookup, len(lookup), derive(lookup))
+        return kept[2]
 
-    def _index(self, lookup: Dict[Text, Any]) -> RuleIndex:
-        # training fills the lookups in steps: an index is for one lookup (kept, so its id stays its
-        # own) at one size
-        indexed, index, size = self._indexes.get(id(lookup), (None, None, -1))
-        if indexed is not lookup or size != len(lookup):
-            index = RuleIndex(lookup)
-            self._indexes[id(lookup)] = (lookup, index, len(lookup))
-        return index
+    def _text_search_can_match(self) -> bool:
+        return self._derived_from(self.lookup.get(RULES, {}), "text search", lambda rules: not all(
+            matches_only_an_intent(json.loads(key)) for key in rules))
 
     def _get_possible_keys(self, lookup: Dict[Text, Any], states: List[State]) -> Set[Text]:
         if not states:
             return super()._get_possible_keys(lookup, states)
-        return super()._get_possible_keys(self._index(lookup).candidates(states[-1]), states)
+        index = self._derived_from(lookup, "index", RuleIndex)
+        return super()._get_possible_keys(index.candidates(states[-1]), states)
 
     def _find_action_from_rules(
         self, tracker: DialogueStateTracker, domain: Domain, use_text_for_last_user_input: bool

@@ -92,7 +92,7 @@ class Phase:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
 
 
-def _payload(replies: List[dict], title: str) -> Optional[str]:
+def button_payload(replies: List[dict], title: str) -> Optional[str]:
     return next((b["payload"] for r in replies for b in r.get("buttons", []) if title.lower() in b["title"].lower()),
                 None)
 
@@ -136,7 +136,7 @@ class Load:
     async def _converse(self, session, script: List[Step], stop_at: float, phase: Phase, slots) -> bool:
         sender, replies = f"bench-{uuid.uuid4().hex[:12]}", []
         for step in script:
-            text = step if isinstance(step, str) else _payload(replies, step.title)
+            text = step if isinstance(step, str) else button_payload(replies, step.title)
             if text is None:
                 phase.failures[f"no button {step.title!r} after {replies[-1:]}"] += 1
                 return True

@@ -1,7 +1,8 @@
 """`make profile`: where a replica's CPU goes per message, in one process, without HTTP or load.
 
 Loads the trained model with the production endpoints (deploy/endpoints.production.yml: our tracker
-store on a fresh PostgreSQL database, our Redis lock store), starts one action server, and sends the
+store on a fresh PostgreSQL database, our Redis lock store on a redis-server of its own), starts one
+action server, and sends the
 bench's conversations (tools/bench.py OURS) one message at a time through the REST channel's own
 path (serving.rest_channel.handle). Prints CPU milliseconds per message of this process and of the
 action server. With --sample, py-spy samples this process while it holds the GIL (runs Python: CPU,
@@ -21,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -32,11 +34,10 @@ import requests
 
 from bot.serve import DEPLOY_DIR, Production, Topology, actions_command, environment
 from bot.settings import PROJECT_ROOT
-from tools.bench import OURS, POSTGRES_URL, Step, _payload
-from tools.cluster import free_port, scratch_database, wait_for_start
+from tools.bench import OURS, POSTGRES_URL, Step, button_payload
+from tools.cluster import RedisServer, free_port, scratch_database, wait_for_start
 
 OUT = PROJECT_ROOT / "build" / "profile"
-REDIS_URL = os.getenv("WEGWIJS_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 WARM_UP_CONVERSATIONS = 6
 
 
@@ -64,7 +65,7 @@ async def _converse(agent, script: List[Step]) -> int:
 
     sender, replies, sent = f"profile-{uuid.uuid4().hex[:12]}", [], 0
     for step in script:
-        text = step if isinstance(step, str) else _payload(replies, step.title)
+        text = step if isinstance(step, str) else button_payload(replies, step.title)
         if text is None:
             raise RuntimeError(f"the button {step!r} was not offered: is the model trained on this data?")
         collector = CollectingOutputChannel()
@@ -134,9 +135,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--conversations", type=int, default=60, help="conversations measured (default 60)")
     parser.add_argument("--sample", type=int, metavar="N", help="sample with py-spy; print the N functions with most time")
     args = parser.parse_args(argv)
-    with scratch_database(POSTGRES_URL) as database:
+    with tempfile.TemporaryDirectory(prefix="wegwijs-profile-") as folder, scratch_database(POSTGRES_URL) as database:
+        redis_server = RedisServer(Path(folder))  # a Redis of its own, as the bench has
+        redis_server.start()
         topology = Topology("127.0.0.1", free_port(), (free_port(),), (free_port(),), free_port(), free_port())
-        production = Production(database, database, REDIS_URL, uuid.uuid4().hex, topology)
+        production = Production(database, database, redis_server.url, uuid.uuid4().hex, topology)
         os.environ.update(environment(production))
         action_port = topology.action_ports[0]
         # In one process there is no proxy: the replica calls the action server directly.
@@ -150,6 +153,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         finally:
             actions.terminate()
             actions.wait(30)
+            redis_server.stop()
     return 0
 
 
