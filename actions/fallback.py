@@ -27,5 +27,8 @@ class ActionFallback(Action):
             (entry.get("name"), entry.get("confidence", 0.0))
             for entry in tracker.latest_message.get("intent_ranking", [])
         ]
-        dispatcher.utter_message(**fallback_reply(recent_intents(tracker), ranking).as_message())
+        message = tracker.latest_message
+        areas = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "life_domain"]
+        reply = fallback_reply(recent_intents(tracker), ranking, message.get("text") or "", areas)
+        dispatcher.utter_message(**reply.as_message())
         return []

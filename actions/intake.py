@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import intake_replies
-from bot.intake import CHOICE_VALUES, Answer, Intake, interpret, parse_choice, steps_for
+from bot.intake import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret, parse_choice, steps_for
 from bot.life_domains import domains_in_intent, known_domains
 
 SLOT_PREFIX = "intake_"
@@ -20,21 +20,39 @@ INTERRUPTIONS = {
     "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
     "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
 }
-# While giving a phone number or address, "mijn nummer is ..." reads like a question about ours:
-# there only the messages that must always interrupt do so.
-ALWAYS_INTERRUPT = {"crisis", "stop", "restart", "request_human"}
+# Messages that always come first, whatever the step: danger, despair, and the resident's own wish
+# to stop or to talk to a person.
+ALWAYS_INTERRUPT = {"crisis", "distress", "stop", "restart", "request_human"}
+# The answer to "is someone in danger now?" after a distress check-in is not an intake answer.
+CHECK_IN = "utter_distress_check_in"
+CHECK_IN_ANSWERS = {"affirm", "deny"}
 
 
-def interrupts(step: str, answer: Answer) -> bool:
-    """True when the message is not an answer to the step but something to handle first."""
-    if answer.intent in ALWAYS_INTERRUPT:
+def interrupts(step: str, answer: Answer, after_check_in: bool = False) -> bool:
+    """True when the message is not an answer to the step but something to handle first.
+
+    A typed answer is the step's answer unless it is clearly a question of its own: a step that
+    asks for a date or a description must accept "binnen twee weken" even if it reads like a topic.
+    """
+    if answer.intent in ALWAYS_INTERRUPT or (after_check_in and answer.intent in CHECK_IN_ANSWERS):
         return True
     if answer.choice or step == "contact_detail":
         return False
     # "ik ben het niet eens met het besluit" answers "Waar staat u nu?", though it reads as a question.
     if step in CHOICE_VALUES and parse_choice(step, answer.text):
         return False
-    return answer.intent in INTERRUPTIONS
+    return answer.intent in INTERRUPTIONS and asks_a_question(answer.text)
+
+
+def previous_action(tracker: Tracker) -> Optional[str]:
+    """The last action before the resident's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
 
 
 def intake_from(tracker: Tracker) -> Intake:
@@ -80,7 +98,8 @@ class ValidateIntakeForm(FormValidationAction):
     async def get_extraction_events(self, dispatcher, tracker, domain) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         answer = answer_from(tracker)
-        if not requested or interrupts(requested[len(SLOT_PREFIX):], answer):
+        after_check_in = previous_action(tracker) == CHECK_IN
+        if not requested or interrupts(requested[len(SLOT_PREFIX):], answer, after_check_in):
             return []  # no answer: the form steps aside for the rules
         step = requested[len(SLOT_PREFIX):]
         mentioned = tracker.get_slot("life_domain") or []

@@ -1,18 +1,21 @@
-"""Topic buttons, and the two-stage fallback: first ask to rephrase with suggested topics, then
-offer a person."""
+"""Topic buttons, and the two-stage fallback: first ask to rephrase with suggested topics (or, for
+a message of a word or two, ask back the best guess), then offer a person."""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.life_domains import DOMAIN_INTENT_PREFIX, life_domains
 from bot.reply import Button, Reply
 
 FALLBACK_INTENT = "nlu_fallback"
 TOPICS_FILE = Path(__file__).parent / "content" / "topics.yml"
 MAX_SUGGESTIONS = 3
+# "huur" or "pgb?" is too short to rephrase; asking back the best guess is easier to answer.
+SHORT_MESSAGE_WORDS = 2
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +70,30 @@ def suggestions(ranking: Iterable[Tuple[str, float]]) -> List[Button]:
     return [Button(title=titles[intent], payload=f"/{intent}") for intent in chosen[:MAX_SUGGESTIONS]]
 
 
-def fallback_reply(recent_intents: Sequence[str], ranking: Iterable[Tuple[str, float]]) -> Reply:
+def _asked_back(intent: str) -> str:
+    texts = _topics()["guess"]
+    area = intent[len(DOMAIN_INTENT_PREFIX):]
+    if intent.startswith(DOMAIN_INTENT_PREFIX) and area in life_domains():
+        return texts["area"].format(label=life_domains()[area].label)
+    return texts["topic"].format(title=topic_titles()[intent])
+
+
+def best_guess(ranking: Iterable[Tuple[str, float]], areas: Sequence[str]) -> Optional[Reply]:
+    """ "Gaat het over wonen?" with yes and no buttons: an area named, else the model's best topic."""
+    named = [f"{DOMAIN_INTENT_PREFIX}{area}" for area in areas if area in life_domains()]
+    ranked = [intent for intent, _ in sorted(ranking, key=lambda pair: -pair[1]) if intent in topic_titles()]
+    if not named + ranked:
+        return None
+    guess, texts = (named + ranked)[0], _topics()["guess"]
+    return Reply(_asked_back(guess), [Button(texts["confirm"], f"/{guess}"), Button(texts["other"], "/deny")])
+
+
+def fallback_reply(
+    recent_intents: Sequence[str], ranking: Iterable[Tuple[str, float]], text: str = "", areas: Sequence[str] = ()
+) -> Reply:
     """What to say when the latest message was not understood."""
+    ranking = list(ranking)
     if fallback_stage(recent_intents) == 1:
-        return Reply(_topics()["rephrase"], suggestions(ranking))
+        guess = best_guess(ranking, areas) if 0 < len(text.split()) <= SHORT_MESSAGE_WORDS else None
+        return guess or Reply(_topics()["rephrase"], suggestions(ranking))
     return _reply("offer_human")

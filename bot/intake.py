@@ -170,6 +170,21 @@ def parse_choice(step: str, text: str) -> Optional[str]:
     return None
 
 
+# A question of the resident's own: a question mark, a question word first, or a verb first with its
+# subject after it ("kan ik", "kost het"). "kan niet wachten" or "binnen twee weken" are answers.
+_QUESTION = re.compile(
+    r"\?|^\s*(wat|hoe|wie|waar\w*|waarom|wanneer|welke?|hoeveel|hoelang)\b"
+    r"|^\s*(kan|kun|kunt|mag|moet|is|zijn|heb|hebt|heeft|krijg|krijgt|kost|werkt|doet|wordt|ben|bent|zou|gaat)"
+    r" (ik|je|jij|u|het|die|dat|deze|de|een|er|hij|zij|ze|we|wij|mijn|men|iemand)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    """True when a message is shaped as a question, not as an answer to one."""
+    return bool(_QUESTION.search(text or ""))
+
+
 CONSENT_STEP = "consent"
 FREE_TEXT_CHOICES = {"niemand": "niemand", "geen": "geen", "nederlands": "Nederlands",
                      **{urgency: urgency for urgency in URGENCIES}}

@@ -1,9 +1,11 @@
 """Last step of the NLU pipeline: acute danger always wins, and an unreadable message is not guessed.
 
 When `bot.safety` finds a danger signal, the parse result says `crisis` with full confidence,
-whatever the model or the fallback classifier decided. A message without any readable word
-(empty, only emoji, only markup) is `nlu_fallback`, so the resident is asked to rephrase.
-Goes after every other classifier.
+whatever the model or the fallback classifier decided. Despair that may hide danger is at least
+`distress` (a check-in that asks whether someone is in danger now), unless the model already
+said `crisis`. A message without any readable word (empty, only emoji, only markup) is
+`nlu_fallback`, and so is keyboard mashing the model is not sure about: neither is ever read as a
+greeting or a yes. Goes after every other classifier.
 """
 from __future__ import annotations
 
@@ -13,16 +15,21 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import detect
+from bot.safety import concern, detect
 from bot.text import clean_message, has_words
+from bot.vocabulary import is_gibberish
 from components.input_guard import RAW_TEXT
 from components.intent_override import override_intent
 
 CRISIS_INTENT = "crisis"
+DISTRESS_INTENT = "distress"
 FALLBACK_INTENT = "nlu_fallback"
+# Below this confidence a message without real words is not trusted: "asdf jklm" scored "affirm"
+# at 0.50, while stretched or misspelled chat words the model was trained on score higher.
+GIBBERISH_TRUSTED = 0.7
 SAFETY_NET_KEY = "safety_net"
 
 
@@ -41,11 +48,16 @@ class CrisisSafetyNet(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             typed = message.get(RAW_TEXT) or message.get(TEXT) or ""
+            intent = message.get(INTENT) or {}
             alarm = detect(typed)
             if alarm is not None:
                 override_intent(message, CRISIS_INTENT)
                 # Only the category, never the matched words: parse results can end up in logs.
                 message.set(SAFETY_NET_KEY, {"category": alarm.category}, add_to_output=True)
-            elif not has_words(clean_message(typed)):
+            elif intent.get("name") != CRISIS_INTENT and concern(typed):
+                override_intent(message, DISTRESS_INTENT)
+            elif not has_words(clean_message(typed)) or (
+                is_gibberish(typed) and intent.get("confidence", 0.0) < GIBBERISH_TRUSTED
+            ):
                 override_intent(message, FALLBACK_INTENT)
         return messages

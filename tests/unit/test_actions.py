@@ -63,12 +63,20 @@ def test_several_areas_from_intent_and_entities_are_all_answered():
 
 def test_first_fallback_suggests_the_models_guesses_as_buttons():
     ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_pgb", "confidence": 0.3}]
-    tracker = tracker_after(user_event("greet"), user_event("nlu_fallback", "pgb dinges?", ranking=ranking))
+    tracker = tracker_after(user_event("greet"), user_event("nlu_fallback", "iets met pgb dinges?", ranking=ranking))
     messages, events = run(ActionFallback(), tracker)
     assert "andere manier" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == "/ask_pgb"
     assert len(messages[0]["buttons"]) == 3
     assert events == []
+
+
+def test_a_one_word_fallback_asks_back_the_area_it_names():
+    entities = [{"entity": "life_domain", "value": "wonen"}]
+    tracker = tracker_after(user_event("nlu_fallback", "huur", entities=entities))
+    messages, _ = run(ActionFallback(), tracker)
+    assert messages[0]["text"] == "Gaat het over wonen?"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/domain_wonen", "/deny"]
 
 
 def test_second_fallback_in_a_row_offers_a_person():

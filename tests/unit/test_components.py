@@ -63,3 +63,24 @@ def test_a_message_without_words_reaches_the_model_as_a_placeholder():
 def test_a_message_without_words_is_a_fallback_not_a_guess():
     (message,) = CrisisSafetyNet().process([classified("😢😢", "greet", 0.6)])
     assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 1.0}
+
+
+def test_despair_gets_the_distress_check_in_not_the_crisis_interruption():
+    (message,) = CrisisSafetyNet().process([classified("ik zie het echt niet meer zitten met al die brieven",
+                                                       "domain_geldzaken", 0.6)])
+    assert message.get(INTENT)["name"] == "distress"
+
+
+def test_the_model_keeps_crisis_when_despair_words_come_with_it():
+    (message,) = CrisisSafetyNet().process([classified("ik zie het niet meer zitten", "crisis", 0.8)])
+    assert message.get(INTENT)["name"] == "crisis"
+
+
+def test_keyboard_mashing_is_a_fallback_not_a_yes():
+    (message,) = CrisisSafetyNet().process([classified("asdf jklm qwerty", "affirm", 0.5)])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_misspelled_word_the_model_is_sure_of_is_kept():
+    (message,) = CrisisSafetyNet().process([classified("thnx", "thanks", 0.9)])
+    assert message.get(INTENT) == {"name": "thanks", "confidence": 0.9}

@@ -53,3 +53,20 @@ def test_next_steps_offer_information_intake_and_a_supporter():
     assert [b.payload for b in next_steps().buttons] == [
         "/ask_what_is_client_support", "/start_intake", "/request_human"]
     assert next_steps().as_message()["buttons"][0]["title"]
+
+
+def test_a_one_word_message_gets_its_area_asked_back():
+    reply = fallback_reply([FALLBACK_INTENT], [("nlu_fallback", 0.9), ("ask_cost", 0.2)], "huur", ["wonen"])
+    assert reply.text == "Gaat het over wonen?"
+    assert [b.payload for b in reply.buttons] == ["/domain_wonen", "/deny"]
+
+
+def test_a_short_message_without_an_area_gets_the_best_topic_asked_back():
+    reply = fallback_reply([FALLBACK_INTENT], [("nlu_fallback", 0.9), ("greet", 0.3), ("ask_pgb", 0.2)], "pgb?")
+    assert reply.text == f"Bedoelt u: {topic_titles()['ask_pgb']}"
+    assert reply.buttons[0].payload == "/ask_pgb"
+
+
+def test_a_long_message_that_was_not_understood_is_asked_to_rephrase():
+    reply = fallback_reply([FALLBACK_INTENT], [("ask_pgb", 0.2)], "ik weet niet goed hoe ik dit moet zeggen", ["zorg"])
+    assert "andere manier" in reply.text

@@ -144,3 +144,40 @@ def test_a_typed_choice_answers_the_question_even_if_it_reads_like_another_quest
 def test_a_real_question_at_a_choice_step_still_interrupts():
     _, events = form_turn("intake_phase", user_event("ask_pgb", "wat is een pgb eigenlijk"))
     assert not any(e.get("name") == "intake_phase" for e in events)
+
+
+def after_check_in(requested: str, event: dict, **slots):
+    """A form turn whose previous bot action was the distress check-in."""
+    tracker = tracker_after(event, slots={"requested_slot": requested, **slots})
+    tracker.events.insert(0, {"event": "action", "name": "utter_distress_check_in"})
+    return run(ValidateIntakeForm(), tracker)
+
+
+def test_a_typed_date_at_the_urgency_step_is_the_answer_whatever_topic_it_resembles():
+    _, events = form_turn("intake_urgency", user_event("ask_objection", "binnen twee weken"))
+    assert SlotSet("intake_urgency", "binnen twee weken") in events
+
+
+def test_a_typed_description_is_the_answer_even_when_it_names_a_topic():
+    _, events = form_turn("intake_situation", user_event("ask_pgb", "mijn moeder heeft een pgb en dat loopt niet goed"))
+    assert SlotSet("intake_situation", "mijn moeder heeft een pgb en dat loopt niet goed") in events
+
+
+def test_a_question_without_question_mark_still_interrupts_a_free_text_step():
+    _, events = form_turn("intake_urgency", user_event("ask_waiting_time", "hoe lang duurt het voordat iemand belt"))
+    assert not any(e.get("name") == "intake_urgency" for e in events)
+
+
+def test_distress_interrupts_every_step():
+    _, events = form_turn("intake_goal", user_event("distress", "ik kan het allemaal niet meer aan"))
+    assert not any(e.get("name") == "intake_goal" for e in events)
+
+
+def test_the_answer_to_the_check_in_is_not_taken_as_consent():
+    _, events = after_check_in("intake_consent", user_event("deny", "nee"))
+    assert not any(e.get("name") == "intake_consent" for e in events)
+
+
+def test_without_a_check_in_no_is_the_consent_answer():
+    _, events = form_turn("intake_consent", user_event("deny", "nee"))
+    assert SlotSet("intake_consent", "no") in events

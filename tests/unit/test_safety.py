@@ -1,7 +1,7 @@
 """The keyword safety net: crisis messages are caught, everyday phrases are not."""
 import pytest
 
-from bot.safety import detect, normalise
+from bot.safety import concern, detect, normalise
 from tools.nlu_files import REALISTIC_FILE, TRAINING_FILES, nlu_examples
 
 
@@ -11,7 +11,9 @@ from tools.nlu_files import REALISTIC_FILE, TRAINING_FILES, nlu_examples
         ("ik wil dood", "suicide"),
         ("Ik denk aan zelfmoort", "suicide"),
         ("suïcidale gedachten, al weken", "suicide"),
-        ("ik zie het echt niet meer zitten", "suicide"),
+        ("ik zie het echt niet meer zitten, ik wil er niet meer zijn", "suicide"),
+        ("de pillen liggen klaar op tafel", "suicide"),
+        ("ik hoor de buurman zijn kinderen slaan, ze gillen en er vallen klappen", "violence"),
         ("ik heb schulden en ik wil er een eind aan maken", "suicide"),
         ("mijn man slaat me en nu wil de gemeente ook nog mijn huur", "violence"),
         ("ik word mishandelt door mijn zoon", "violence"),
@@ -35,6 +37,10 @@ def test_danger_is_detected_with_its_category(message, category):
         "na mijn beroerte kan ik mijn arm niet meer gebruiken",
         "wat een geweldig idee",
         "kan ik mijn paspoort hier aanvragen",
+        "ik zorg voor mijn zus sinds onze ouders er niet meer zijn",
+        "mijn man heeft na zijn beroerte veel verzorging nodig",
+        "mijn zoon is boos en slaat met deuren",
+        "ik zie het niet meer zitten met al die formulieren",
     ],
 )
 def test_everyday_phrases_raise_no_alarm(message):
@@ -63,6 +69,15 @@ def test_false_alarms_on_other_messages_stay_rare():
     ]
     alarms = [text for text in others if detect(text)]
     assert len(alarms) <= len(others) * 0.005, alarms
+
+
+@pytest.mark.parametrize("message", ["ik zie het niet meer zitten", "ik ben ten einde raad", "ik kan niet meer"])
+def test_despair_is_a_concern_not_an_alarm(message):
+    assert concern(message) and detect(message) is None
+
+
+def test_ordinary_questions_are_no_concern():
+    assert not concern("wat kost een cliëntondersteuner?")
 
 
 def test_normalise_removes_accents_case_and_punctuation():
