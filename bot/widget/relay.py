@@ -64,9 +64,10 @@ def replies_after(events: Iterable[dict], message_id: str) -> Optional[List[dict
 
 
 class RasaRelay:
-    def __init__(self, rasa_url: str, timeout: float) -> None:
+    def __init__(self, rasa_url: str, timeout: float, token: str) -> None:
         self.rasa_url = rasa_url.rstrip("/")
         self.timeout = timeout
+        self.token = token  # Rasa's HTTP API token: the retry look-up reads the tracker through the API
 
     def relay(self, conversation_id: str, message_id: str, text: str, retry: bool) -> List[dict]:
         if retry:
@@ -81,7 +82,7 @@ class RasaRelay:
 
     def _earlier_replies(self, conversation_id: str, message_id: str) -> Optional[List[dict]]:
         path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events?include_events=ALL"
-        tracker = self._call("post", path, conversation_id, json=[RETRY_CHECK])
+        tracker = self._call("post", path, conversation_id, json=[RETRY_CHECK], params={"token": self.token})
         events = tracker.get("events") if isinstance(tracker, dict) else None
         return replies_after(events or [], message_id)
 
