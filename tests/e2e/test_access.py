@@ -15,9 +15,8 @@ import pytest
 import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 
-from bot.serve import procfile_problems
 from bot.widget.tokens import Conversation, ConversationTokens
-from tests.e2e.conftest import ROOT, free_port, is_loopback, listeners
+from tests.e2e.conftest import free_port, is_loopback, listeners
 from tools.cluster import RedisServer, Unavailable
 
 pytestmark = pytest.mark.e2e
@@ -86,9 +85,6 @@ def test_the_token_is_on_no_command_line(servers):
         command = " ".join(psutil.Process(process.pid).cmdline())
         assert servers.rasa_token not in command and "--auth-token" not in command, command
 
-
-def test_make_runs_procfile_starts_rasa_and_actions_through_the_launcher():
-    assert procfile_problems(ROOT / "Procfile") == []
 
 
 def test_no_public_route_leads_to_the_action_server_or_rasa(servers):
@@ -169,3 +165,20 @@ def _answered(futures, at_least: int, seconds: float = 60) -> list:
     while time.monotonic() < deadline and sum(f.done() for f in futures) < at_least:
         time.sleep(0.2)
     return [future.result() for future in futures if future.done()]
+
+
+def test_rasas_rest_channel_bounds_what_comes_with_a_message(servers):
+    url = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
+    sender = f"bounds-{uuid.uuid4().hex}"
+    refused = [{"sender": "x" * 129}, {"sender": sender, "input_channel": "c" * 33},
+               {"sender": sender, "input_channel": "Mijn Kanaal!"}, {"sender": sender, "metadata": ["a"]},
+               {"sender": sender, "metadata": {"blob": "x" * 4096}}]
+    for extra in refused:
+        answer = requests.post(url, json={"message": "kost het geld?", **extra}, timeout=60)
+        assert answer.status_code == 400 and "error" in answer.json(), extra
+    ok = requests.post(url, json={"sender": sender, "message": "kost het geld?", "input_channel": "rest",
+                                  "metadata": {"message_id": uuid.uuid4().hex}}, timeout=60)
+    assert ok.status_code == 200 and "gratis" in ok.json()[0]["text"]
+    tracker = requests.get(f"http://127.0.0.1:{servers.rasa_port}/conversations/{sender}/tracker",
+                           params={"token": servers.rasa_token}, timeout=30).json()
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["kost het geld?"]
