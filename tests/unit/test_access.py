@@ -77,11 +77,13 @@ def test_the_launcher_does_not_start_rasa_on_a_public_interface():
     assert started.returncode == 2 and "never on a public one or on all (0.0.0.0)" in started.stderr
 
 
-def test_check_config_refuses_a_public_interface_for_rasa():
-    env = {**os.environ, "WEGWIJS_INTERNAL_HOST": "0.0.0.0", "PYTHONPATH": str(PROJECT_ROOT)}
-    checked = subprocess.run([sys.executable, "-m", "bot.cli", "check-config"], cwd=PROJECT_ROOT, env=env,
+@pytest.mark.parametrize("command", [["check-config"], ["serve"], ["serve", "--profile", "production"]])
+@pytest.mark.parametrize("setting", [("WEGWIJS_INTERNAL_HOST", "0.0.0.0"), ("WEGWIJS_RASA_TOKEN", "kort")])
+def test_check_config_and_serve_refuse_a_public_interface_or_a_weak_token(command, setting):
+    env = {**os.environ, setting[0]: setting[1], "PYTHONPATH": str(PROJECT_ROOT)}
+    checked = subprocess.run([sys.executable, "-m", "bot.cli", *command], cwd=PROJECT_ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
-    assert checked.returncode == 2 and "WEGWIJS_INTERNAL_HOST=0.0.0.0" in checked.stderr
+    assert checked.returncode == 2 and setting[0] in checked.stderr
 
 
 def test_a_procfile_that_starts_rasa_itself_or_shows_the_token_is_refused(tmp_path):
