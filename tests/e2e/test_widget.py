@@ -319,6 +319,7 @@ def test_an_expired_conversation_says_start_again_and_the_button_starts_a_new_on
     alert.get_by_role("button", name="Opnieuw beginnen").click()
     widget.wait_for_reply()
     expect(alert).to_be_hidden()
+    expect(widget.input).to_have_value("wat is een pgb")  # not lost: ready to send in the new conversation
     assert widget.user_messages() == []
     assert widget.conversation_id(servers.web_url) not in (None, old)
     assert "wat is een pgb" not in [e["text"] for e in user_events(servers, old)]

@@ -338,7 +338,7 @@
   /** Sends `text` (a typed message or a button payload); `shown` is what the log shows, null for nothing. */
   function send(text, shown) {
     if (busy) return; // a double click or a second Enter: the message is already on its way
-    const message = { id: newMessageId(), text, attempts: 0 };
+    const message = { id: newMessageId(), text, attempts: 0, typed: shown === text };
     state.pending = message;
     if (shown !== null) addMessages([{ who: "user", text: shown }]);
     else save();
@@ -384,6 +384,8 @@
     }
     if (error.code === "expired") {
       // The conversation has ended on the server: this message belongs to it, so it is not sent again.
+      // What the resident typed goes back into the text box, to send in the new conversation.
+      if (state.pending && state.pending.typed && !input.value) input.value = state.pending.text;
       Object.assign(state, { token: null, pending: null });
       showError(texts.expired, "restart");
       return;
