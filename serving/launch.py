@@ -20,7 +20,7 @@ from typing import List, Sequence
 from bot.settings import get_settings
 
 # Set by the launcher; given on the command line they would undo what it is for.
-RESERVED = ("--interface", "-i", "--auth-token", "-t", "--enable-api")
+RESERVED = ("--interface", "-i", "--auth-token", "-t", "--enable-api", "--jwt-secret", "--jwt-method")
 
 
 class LaunchError(Exception):
@@ -35,8 +35,9 @@ def rasa_argv(which: str, options: Sequence[str]) -> List[str]:
                           "(WEGWIJS_INTERNAL_HOST, WEGWIJS_RASA_TOKEN)")
     settings = get_settings()  # refuses a public interface or a short token, with the reason
     if which == "rasa":
+        # The token also signs JWTs (HS256), which the widget's relay sends in a header (bot/widget/relay.py).
         return ["rasa", "run", *options, "--interface", settings.internal_host,
-                "--enable-api", "--auth-token", settings.rasa_token]
+                "--enable-api", "--auth-token", settings.rasa_token, "--jwt-secret", settings.rasa_token]
     if which == "actions":
         os.environ["SANIC_HOST"] = settings.internal_host
         return ["rasa", "run", "actions", *options]

@@ -11,6 +11,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import jwt
 import pytest
 import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
@@ -76,6 +77,26 @@ def test_rasas_api_answers_401_without_its_token(servers):
         assert requests.request(method, rasa + path, params={"token": "guessed"}, json={},
                                 timeout=30).status_code == 401, path
     assert requests.get(f"{rasa}/status", params={"token": servers.rasa_token}, timeout=30).status_code == 200
+
+
+def test_the_relays_jwt_opens_only_its_own_conversation(servers):
+    rasa = f"http://127.0.0.1:{servers.rasa_port}"
+
+    def bearer(key: str, conversation: str) -> dict:
+        claims = {"user": {"username": conversation, "role": "user"}, "exp": int(time.time()) + 60}
+        return {"Authorization": "Bearer " + jwt.encode(claims, key, algorithm="HS256")}
+
+    own = requests.get(f"{rasa}/conversations/resident-a/tracker", headers=bearer(servers.rasa_token, "resident-a"),
+                       timeout=30)
+    assert own.status_code == 200 and own.json()["sender_id"] == "resident-a"
+    other = requests.get(f"{rasa}/conversations/resident-b/tracker", headers=bearer(servers.rasa_token, "resident-a"),
+                         timeout=30)
+    assert other.status_code == 403
+    forged = requests.get(f"{rasa}/conversations/resident-a/tracker", headers=bearer("guessed" * 5, "resident-a"),
+                          timeout=30)
+    assert forged.status_code == 401
+    assert requests.put(f"{rasa}/model", json={}, headers=bearer(servers.rasa_token, "resident-a"),
+                        timeout=30).status_code == 403
 
 
 def test_the_token_is_on_no_command_line(servers):

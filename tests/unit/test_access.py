@@ -55,6 +55,7 @@ def test_the_launcher_gives_rasa_the_internal_interface_and_its_token():
     assert argv[:2] == ["rasa", "run"] and "--enable-api" in argv
     assert argv[argv.index("--interface") + 1] == settings.internal_host
     assert argv[argv.index("--auth-token") + 1] == settings.rasa_token
+    assert argv[argv.index("--jwt-secret") + 1] == settings.rasa_token  # the relay's JWTs
 
 
 def test_the_action_server_listens_on_the_internal_interface(monkeypatch):

@@ -7,8 +7,10 @@ import dataclasses
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import jwt
 import pytest
 
 from bot.settings import _origins, get_settings
@@ -185,8 +187,11 @@ def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa, make_c
     conversation = ConversationTokens("unit-tests").conversation_id(token)
     assert send(client, token, text="kost het geld?", retry=True).get_json()["replies"] == [{"text": "Nee, het is gratis."}]
     ((path, headers, body),) = rasa.requests  # answered from the tracker: not sent to the REST channel again
-    rasa_token = get_settings().rasa_token  # Rasa's HTTP API answers only with it
-    assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL&token={rasa_token}"
+    assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL"  # no token in the URL
+    # Rasa's API is opened by a JWT signed with its token, for this conversation only, for a minute.
+    claims = jwt.decode(headers["Authorization"].removeprefix("Bearer "), get_settings().rasa_token,
+                        algorithms=["HS256"])
+    assert claims["user"] == {"username": conversation, "role": "user"} and claims["exp"] - time.time() <= 60
     assert body == [RETRY_CHECK] and headers[CONVERSATION_HEADER] == conversation
     send(client, token, text="iets nieuws", message_id="f" * 32, retry=True)  # a retry Rasa never saw: sent now
     assert [p for p, _, _ in rasa.requests[1:]] == [path, "/webhooks/rest/webhook"]
