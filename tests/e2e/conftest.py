@@ -11,12 +11,14 @@ import pytest
 import requests
 import yaml
 
-from tools.cluster import free_port, wait_for_start as wait_until  # noqa: F401  (free_port: for tests)
+from tools.cluster import RedisServer, Unavailable, free_port, wait_for_start as wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Rasa and the action server start as `make run` starts them: internal interface, API behind a token.
 LAUNCH = [sys.executable, "-m", "serving.launch"]
+# The `limited` web server's rate limits: requests per client address, messages per conversation.
+PER_ADDRESS, PER_CONVERSATION = 6, 3
 
 class Servers:
     def __init__(self, tmp: Path) -> None:
@@ -102,6 +104,28 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def limited(servers, tmp_path_factory):
+    """A second web server in front of the same Rasa: low limits, counts in a redis-server of its own (so
+    both gunicorn workers share them). Its URL."""
+    try:
+        redis_server = RedisServer(tmp_path_factory.mktemp("limits-redis"))
+    except Unavailable as error:
+        pytest.skip(f"needs redis-server: {error}")
+    redis_server.start()
+    port = free_port()
+    process = servers.start_web(port, WEGWIJS_RATE_LIMIT_STORAGE=redis_server.url.rsplit("/", 1)[0] + "/6",
+                                WEGWIJS_WIDGET_LIMIT_ADDRESS=f"{PER_ADDRESS} per minute",
+                                WEGWIJS_WIDGET_LIMIT_CONVERSATION=f"{PER_CONVERSATION} per minute",
+                                WEGWIJS_WIDGET_RELAY_TIMEOUT="90")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+        redis_server.stop()
 
 
 class Resident:

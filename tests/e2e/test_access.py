@@ -1,8 +1,8 @@
 """Who can reach what in the embedded profile (`make run`), over HTTP against the real servers.
 
 Rasa and the action server start as the Procfile starts them (serving/launch.py). A second web server
-with low limits and a redis-server of its own (so both gunicorn workers share the counts) shows the
-rate limits, the relay's bounded share of the threads and expiring tokens. Other client addresses are
+with low limits (the `limited` fixture) shows the rate limits, the relay's bounded share of the threads
+and expiring tokens. Other client addresses are
 other loopback addresses (127.0.0.x): no test traffic goes to any other address of the machine.
 """
 import os
@@ -17,12 +17,10 @@ import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 
 from bot.widget.tokens import Conversation, ConversationTokens
-from tests.e2e.conftest import free_port, is_loopback, listeners
-from tools.cluster import RedisServer, Unavailable
+from tests.e2e.conftest import PER_ADDRESS, PER_CONVERSATION, is_loopback, listeners
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-tests-only"  # the servers fixture's WEGWIJS_SECRET_KEY
-PER_ADDRESS, PER_CONVERSATION = 6, 3
 
 
 def client(address: str) -> requests.Session:
@@ -30,27 +28,6 @@ def client(address: str) -> requests.Session:
     session = requests.Session()
     session.mount("http://", SourceAddressAdapter(address))
     return session
-
-
-@pytest.fixture(scope="module")
-def limited(servers, tmp_path_factory):
-    """A second web server in front of the same Rasa: low limits, counts in its own redis-server."""
-    try:
-        redis_server = RedisServer(tmp_path_factory.mktemp("limits-redis"))
-    except Unavailable as error:
-        pytest.skip(f"needs redis-server: {error}")
-    redis_server.start()
-    port = free_port()
-    process = servers.start_web(port, WEGWIJS_RATE_LIMIT_STORAGE=redis_server.url.rsplit("/", 1)[0] + "/6",
-                                WEGWIJS_WIDGET_LIMIT_ADDRESS=f"{PER_ADDRESS} per minute",
-                                WEGWIJS_WIDGET_LIMIT_CONVERSATION=f"{PER_CONVERSATION} per minute",
-                                WEGWIJS_WIDGET_RELAY_TIMEOUT="90")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(30)
-        redis_server.stop()
 
 
 def start(session: requests.Session, url: str) -> requests.Response:

@@ -13,7 +13,7 @@ import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.widget.tokens import Conversation, ConversationTokens
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import PER_CONVERSATION, ROOT, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -323,6 +323,18 @@ def test_an_expired_conversation_says_start_again_and_the_button_starts_a_new_on
     assert widget.user_messages() == []
     assert widget.conversation_id(servers.web_url) not in (None, old)
     assert "wat is een pgb" not in [e["text"] for e in user_events(servers, old)]
+
+
+def test_a_resident_who_sends_too_fast_is_asked_to_wait_and_the_message_is_kept(page, limited):
+    page.goto(limited + "/")  # the web server with low limits: 3 messages per conversation per minute
+    widget = Widget(page)
+    widget.open()
+    for _ in range(PER_CONVERSATION):
+        assert "gratis" in widget.say("kost het geld?")
+    widget.say("wat is een pgb")
+    expect(page.get_by_role("alert")).to_contain_text("U stuurt veel berichten kort na elkaar. Wacht een minuut.")
+    expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible()
+    assert widget.user_messages()[-1] == "wat is een pgb"  # kept: the retry button sends it
 
 
 def test_a_double_click_sends_once(page, servers):
