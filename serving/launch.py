@@ -7,9 +7,10 @@ Why a launcher and not `rasa run --enable-api --auth-token ...`: a token on the 
 shown to every user of the machine by `ps`. Here the token comes from the settings
 (WEGWIJS_RASA_TOKEN, or the file var/rasa_token that only the owner can read) and is handed to
 Rasa's own command parser inside this process: Python's sys.argv is a copy, so the command line the
-kernel shows stays as it was started. The interface comes from the settings too
-(WEGWIJS_INTERNAL_HOST: loopback or a private address, checked there); Rasa's default is 0.0.0.0,
-and rasa_sdk's action server reads SANIC_HOST, also 0.0.0.0 by default.
+kernel shows stays as it was started. The same token is Rasa's JWT secret: the widget's relay opens
+the API with a short JWT in a header, never with the token in a URL. The interface comes from the
+settings too (WEGWIJS_INTERNAL_HOST: loopback or a private address, checked there); Rasa's default
+is 0.0.0.0, and rasa_sdk's action server reads SANIC_HOST, also 0.0.0.0 by default.
 """
 from __future__ import annotations
 
