@@ -1,6 +1,8 @@
 """The `bot` command: operator and developer tasks.
 
-  bot check-config   validate the municipality file and say which spaCy pipeline is in use
+  bot check-config   validate the settings and the municipality file, check that Rasa and the action
+                     server start on the internal interface with the API token, say which spaCy
+                     pipeline is in use
   bot chat           chat with the running bot in the terminal (REST channel)
   bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
                      the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
@@ -44,7 +46,15 @@ def check_config(_: argparse.Namespace) -> int:
     except ConfigurationError as error:
         print(error, file=sys.stderr)
         return 2
+    from bot.serve import procfile_problems
+
+    problems = procfile_problems(PROJECT_ROOT / "Procfile")
+    for problem in problems:
+        print(f"Procfile: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     print(f"Municipality: {municipality.name} ({settings.municipality_file})")
+    print(f"Rasa and the action server: on {settings.internal_host}; Rasa's HTTP API behind a token")
     print(f"spaCy pipeline: {describe(SPACY_DIR)}")
     return 0
 
@@ -275,6 +285,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    try:
+        get_settings()
+    except ValueError as error:  # a setting in .env or the environment; the message names it
+        print(f"Wegwijs: {error}", file=sys.stderr)
+        return 2
     args = parser().parse_args(argv)
     return args.run(args)
 

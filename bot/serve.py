@@ -1,10 +1,11 @@
 """`bot serve --profile production`: Wegwijs scaled out with Rasa's own means, on one machine.
 
-  nginx (public port)  --/webhooks/rest/webhook, hash on X-Wegwijs-Conversation-->  Rasa replicas
-                       --everything else------------------------------------->  web (gunicorn)
+  nginx (public port)  --everything but /webhooks/-->  web (gunicorn: widget, demo pages, portal)
+  nginx (internal, 5005)  --hash on X-Wegwijs-Conversation-->  Rasa replicas (REST channel and API)
   Rasa replicas: one Sanic worker each, conversations in PostgreSQL (SQLTrackerStore), locks in Redis,
-                 HTTP API on 127.0.0.1 only and behind a token
-  nginx (127.0.0.1, internal)  --round robin-->  action servers (127.0.0.1; handoffs in PostgreSQL)
+                 HTTP API behind a token (serving/launch.py keeps it off the command line)
+  nginx (internal, 5055)  --round robin-->  action servers (handoffs in PostgreSQL)
+Everything but the public port listens on WEGWIJS_INTERNAL_HOST (127.0.0.1, or a private address).
 
 The profile is chosen by WEGWIJS_PROFILE (`.env`); `embedded` (the default) is `make run`: one Rasa
 server, SQLite. This module renders deploy/nginx.conf.j2 and a Procfile into build/production/ and
@@ -13,7 +14,6 @@ hands both to honcho; the test harness (tests/scale/) uses the same pieces to st
 from __future__ import annotations
 
 import os
-import secrets
 import shlex
 import shutil
 import sys
@@ -30,7 +30,6 @@ from bot.settings import PROJECT_ROOT, get_settings
 PROFILES = ("embedded", "production")
 DEPLOY_DIR = PROJECT_ROOT / "deploy"
 RUN_DIR = PROJECT_ROOT / "build" / "production"
-TOKEN_FILE = PROJECT_ROOT / "var" / "rasa_token"
 BIN = Path(sys.executable).parent
 NGINX_TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
@@ -51,7 +50,7 @@ class ServeError(Exception):
 
 @dataclass(frozen=True)
 class Topology:
-    """Where every process listens. All but the public port are bound to 127.0.0.1."""
+    """Where every process listens. All but the public port are bound to the internal host."""
 
     public_host: str
     public_port: int
@@ -59,15 +58,23 @@ class Topology:
     action_ports: Tuple[int, ...]
     action_proxy_port: int
     web_port: int
+    # The web server's relay reaches the replicas here: the default of WEGWIJS_RASA_URL, so `bot chat` does too.
+    rasa_proxy_port: int = 5005
+    internal_host: str = "127.0.0.1"
 
     @classmethod
-    def default(cls, replicas: int, action_servers: int, public_host: str, public_port: int) -> "Topology":
+    def default(cls, replicas: int, action_servers: int, public_host: str, public_port: int,
+                internal_host: str = "127.0.0.1") -> "Topology":
         return cls(public_host, public_port, tuple(range(5006, 5006 + replicas)),
-                   tuple(range(5056, 5056 + action_servers)), 5055, 8000)
+                   tuple(range(5056, 5056 + action_servers)), 5055, 8000, 5005, internal_host)
 
     @property
     def public_url(self) -> str:
         return f"http://{self.public_host}:{self.public_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.internal_host}:{self.rasa_proxy_port}"
 
     def connections_needed(self) -> int:
         return (len(self.rasa_ports) * (SQL_POOL_SIZE + SQL_MAX_OVERFLOW)
@@ -81,6 +88,8 @@ class Production:
     redis_url: str
     rasa_token: str
     topology: Topology
+    # nginx is one proxy that sets X-Forwarded-For; a load balancer in front of it makes two.
+    trusted_proxies: int = 1
 
 
 def _number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -97,18 +106,6 @@ def _postgresql(raw: str, name: str) -> URL:
     return url
 
 
-def _rasa_token() -> str:
-    """WEGWIJS_RASA_TOKEN, else one made once and kept in var/ (never in git)."""
-    token = os.getenv("WEGWIJS_RASA_TOKEN")
-    if token:
-        return token
-    if not TOKEN_FILE.exists():
-        TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
-        TOKEN_FILE.write_text(secrets.token_urlsafe(32))
-        TOKEN_FILE.chmod(0o600)
-    return TOKEN_FILE.read_text().strip()
-
-
 def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
     """Reads and checks the production settings (the environment and `.env`)."""
     settings = get_settings()  # loads .env into the environment
@@ -123,19 +120,25 @@ def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
         action_servers=_number(env, "WEGWIJS_ACTION_SERVERS", 2, 1, 16),
         public_host=env.get("WEGWIJS_PUBLIC_HOST", "127.0.0.1"),
         public_port=_number(env, "WEGWIJS_PUBLIC_PORT", 8080, 1, 65535),
+        internal_host=settings.internal_host,
     )
-    return Production(database, tracker, redis_url, _rasa_token(), topology)
+    return Production(database, tracker, redis_url, settings.rasa_token, topology,
+                      _number(env, "WEGWIJS_TRUSTED_PROXIES", 1, 1, 5))
 
 
 def environment(production: Production, base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The environment of every process: deploy/endpoints.production.yml reads the ${...} values."""
-    tracker, redis = production.tracker_database, urlparse(production.redis_url)
+    tracker, redis, topology = production.tracker_database, urlparse(production.redis_url), production.topology
     return {
         **(os.environ if base is None else base),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "WEGWIJS_PROFILE": "production",
         "WEGWIJS_DATABASE_URL": production.database.render_as_string(hide_password=False),
-        "WEGWIJS_RASA_URL": production.topology.public_url,
+        "WEGWIJS_RASA_URL": topology.rasa_url,
+        "WEGWIJS_RASA_TOKEN": production.rasa_token,
+        "WEGWIJS_TRUSTED_PROXIES": str(production.trusted_proxies),
+        # The widget's and the login's rate limits count in Redis, for every web worker together.
+        "WEGWIJS_RATE_LIMIT_STORAGE": production.redis_url,
         "WEGWIJS_TRACKER_HOST": tracker.host or "127.0.0.1",
         "WEGWIJS_TRACKER_PORT": str(tracker.port or 5432),
         "WEGWIJS_TRACKER_DB": tracker.database or "postgres",
@@ -145,12 +148,12 @@ def environment(production: Production, base: Optional[Mapping[str, str]] = None
         "WEGWIJS_REDIS_PORT": str(redis.port or 6379),
         "WEGWIJS_REDIS_DB": redis.path.strip("/") or "1",
         "WEGWIJS_REDIS_PASSWORD": unquote(redis.password or ""),
-        "WEGWIJS_ACTION_URL": f"http://127.0.0.1:{production.topology.action_proxy_port}/webhook",
+        "WEGWIJS_ACTION_URL": f"http://{topology.internal_host}:{topology.action_proxy_port}/webhook",
         "SQL_POOL_SIZE": str(SQL_POOL_SIZE),
         "SQL_MAX_OVERFLOW": str(SQL_MAX_OVERFLOW),
         # One Sanic worker per replica: the proxy can pick a replica, not a worker inside one.
         "SANIC_WORKERS": "1",
-        "SANIC_HOST": "127.0.0.1",  # the action servers (rasa_sdk reads it)
+        "WEGWIJS_INTERNAL_HOST": topology.internal_host,
     }
 
 
@@ -170,15 +173,15 @@ def render_nginx(topology: Topology, run_dir: Path) -> Path:
     return config
 
 
-def rasa_command(port: int, token: str) -> List[str]:
-    return [str(BIN / "rasa"), "run", "--interface", "127.0.0.1", "--port", str(port), "--model", "models",
+def rasa_command(port: int) -> List[str]:
+    """Interface and API token come from the environment (serving/launch.py), never from here."""
+    return [sys.executable, "-m", "serving.launch", "rasa", "--port", str(port), "--model", "models",
             "--endpoints", str(DEPLOY_DIR / "endpoints.production.yml"),
-            "--credentials", str(DEPLOY_DIR / "credentials.production.yml"),
-            "--enable-api", "--auth-token", token]
+            "--credentials", str(DEPLOY_DIR / "credentials.production.yml")]
 
 
 def actions_command(port: int) -> List[str]:
-    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    return [sys.executable, "-m", "serving.launch", "actions", "--actions", "actions", "--port", str(port)]
 
 
 def nginx_command(run_dir: Path) -> List[str]:
@@ -189,11 +192,10 @@ def nginx_command(run_dir: Path) -> List[str]:
 def commands(production: Production, run_dir: Path) -> Dict[str, List[str]]:
     topology = production.topology
     processes = {"proxy": nginx_command(run_dir)}
-    processes.update({f"rasa{n}": rasa_command(port, production.rasa_token)
-                      for n, port in enumerate(topology.rasa_ports, 1)})
+    processes.update({f"rasa{n}": rasa_command(port) for n, port in enumerate(topology.rasa_ports, 1)})
     processes.update({f"actions{n}": actions_command(port) for n, port in enumerate(topology.action_ports, 1)})
     processes["web"] = [str(BIN / "gunicorn"), "--workers", str(WEB_WORKERS), "--threads", "4",
-                        "--bind", f"127.0.0.1:{topology.web_port}", "bot.web:create_app()"]
+                        "--bind", f"{topology.internal_host}:{topology.web_port}", "bot.web:create_app()"]
     return processes
 
 
@@ -237,7 +239,26 @@ def serve_production(run_dir: Path = RUN_DIR) -> int:
     return 0  # not reached
 
 
+def procfile_problems(procfile: Path) -> List[str]:
+    """What in `make run`'s Procfile would open Rasa or the action server to the network or show the
+    API token: they start through serving/launch.py, which binds them to WEGWIJS_INTERNAL_HOST and gives
+    Rasa its token, never on a command line."""
+    problems = []
+    for line in procfile.read_text().splitlines():
+        name, _, command = line.partition(":")
+        words = shlex.split(command, comments=True)
+        if any(word.split("=", 1)[0] == "--auth-token" for word in words):
+            problems.append(f"{name}: the API token is on the command line, where `ps` shows it")
+        if any(Path(word).name == "rasa" for word in words) and "run" in words:
+            problems.append(f"{name}: starts Rasa directly (on 0.0.0.0, API without a token); "
+                            "use `python -m serving.launch rasa|actions ...`")
+    return problems
+
+
 def serve_embedded() -> int:
+    problems = procfile_problems(PROJECT_ROOT / "Procfile")
+    if problems:
+        raise ServeError("; ".join(problems))
     honcho = str(BIN / "honcho")
     os.chdir(PROJECT_ROOT)
     os.execv(honcho, [honcho, "start", "--no-prefix", "-f", str(PROJECT_ROOT / "Procfile")])

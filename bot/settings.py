@@ -4,6 +4,7 @@ Defaults let the bot run out of the box on the example municipality and SQLite.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Tuple
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
+from limits import parse_many
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,10 @@ DEFAULT_MUNICIPALITY_FILE = PROJECT_ROOT / "municipalities" / "voorbeeldstad.yml
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'wegwijs.db'}"
 # Signs the web sessions. Without WEGWIJS_SECRET_KEY one is made once and kept here (never in git).
 GENERATED_SECRET_FILE = PROJECT_ROOT / "var" / "secret_key"
+# Opens Rasa's HTTP API. Without WEGWIJS_RASA_TOKEN one is made once and kept here (never in git).
+GENERATED_RASA_TOKEN_FILE = PROJECT_ROOT / "var" / "rasa_token"
+# A shorter WEGWIJS_RASA_TOKEN could be guessed by anyone who reaches the internal interface.
+MIN_RASA_TOKEN_LENGTH = 24
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,21 @@ class Settings:
     endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
     # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
     conversation_retention_days: int = 30
+    # Rasa's HTTP API token, and the address Rasa and the action servers listen on: loopback, or a
+    # private address when they run on other machines. Only the web server is public.
+    rasa_token: str = ""
+    internal_host: str = "127.0.0.1"
+    # How many proxies in front of the web server set X-Forwarded-For (nginx in production: 1). Only
+    # their entries are believed, so the client address (rate limits) cannot be made up by a client.
+    trusted_proxies: int = 0
+    # The widget API: requests per client address and per conversation (Flask-Limiter's notation),
+    # and how many of a web worker's threads may wait for Rasa at once (the rest stay for the portal).
+    widget_limit_address: str = "60 per minute;600 per hour"
+    widget_limit_conversation: str = "20 per minute"
+    widget_relay_slots: int = 3
+    # A widget conversation ends after this many minutes without a message, and this many hours after it began.
+    widget_idle_minutes: int = 60
+    widget_max_hours: int = 8
 
 
 def _database_url(raw: str) -> str:
@@ -92,7 +113,7 @@ def get_settings() -> Settings:
         municipality_file=_project_path(os.getenv("WEGWIJS_MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE))),
         rasa_url=os.getenv("WEGWIJS_RASA_URL", "http://localhost:5005"),
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
-        secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
+        secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated(GENERATED_SECRET_FILE, 48),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
         rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
         smtp=_smtp(),
@@ -102,6 +123,15 @@ def get_settings() -> Settings:
         widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
         endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
         conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30, 1, 3650),
+        rasa_token=_rasa_token(),
+        internal_host=_internal_host(os.getenv("WEGWIJS_INTERNAL_HOST", "127.0.0.1")),
+        trusted_proxies=_bounded_int("WEGWIJS_TRUSTED_PROXIES", 0, 0, 5),
+        widget_limit_address=_rate_limit("WEGWIJS_WIDGET_LIMIT_ADDRESS", Settings.widget_limit_address),
+        widget_limit_conversation=_rate_limit("WEGWIJS_WIDGET_LIMIT_CONVERSATION",
+                                              Settings.widget_limit_conversation),
+        widget_relay_slots=_bounded_int("WEGWIJS_WIDGET_RELAY_SLOTS", 3, 1, 64),
+        widget_idle_minutes=_bounded_int("WEGWIJS_WIDGET_IDLE_MINUTES", 60, 1, 24 * 60),
+        widget_max_hours=_bounded_int("WEGWIJS_WIDGET_MAX_HOURS", 8, 1, 7 * 24),
     )
 
 
@@ -110,13 +140,53 @@ def _project_path(raw: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def _generated_secret() -> str:
-    """A key made on first start and kept in var/, so sessions survive a restart of `make run`."""
-    if not GENERATED_SECRET_FILE.exists():
-        GENERATED_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-        GENERATED_SECRET_FILE.write_text(secrets.token_urlsafe(48))
-        GENERATED_SECRET_FILE.chmod(0o600)
-    return GENERATED_SECRET_FILE.read_text().strip()
+def _generated(path: Path, nbytes: int) -> str:
+    """A secret made on first start and kept in var/, so it survives a restart of `make run`.
+
+    Written to a file only the owner can read, and linked into place only when complete: the
+    processes `make run` starts at once all read the same secret, never a half-written one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(nbytes))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: use its secret
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def _rasa_token() -> str:
+    token = os.getenv("WEGWIJS_RASA_TOKEN") or _generated(GENERATED_RASA_TOKEN_FILE, 32)
+    if len(token) < MIN_RASA_TOKEN_LENGTH:
+        raise ValueError(f"WEGWIJS_RASA_TOKEN is shorter than {MIN_RASA_TOKEN_LENGTH} characters: "
+                         "leave it out (one is made in var/rasa_token) or set a long random one")
+    return token
+
+
+def _internal_host(raw: str) -> str:
+    """Rasa and the action servers never listen on a public address, nor on all of them (0.0.0.0)."""
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        raise ValueError(f"WEGWIJS_INTERNAL_HOST={raw!r}: expected an IP address such as 127.0.0.1") from None
+    if address.is_unspecified or not (address.is_loopback or address.is_private):
+        raise ValueError(f"WEGWIJS_INTERNAL_HOST={raw}: Rasa and the action servers may only listen on "
+                         "127.0.0.1 or a private network address, never on a public one or on all (0.0.0.0)")
+    return str(address)
+
+
+def _rate_limit(name: str, default: str) -> str:
+    raw = os.getenv(name, default)
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected limits such as '60 per minute;600 per hour'") from None
+    return raw
 
 
 def _origins(raw: str) -> Tuple[str, ...]:

@@ -14,7 +14,10 @@ It also logs the resident's message text on a failure. Here instead:
   "Wegwijs werkt nu even niet" message with HTTP 503, and one log line names the part that failed;
 - no message text is ever logged;
 - the header X-Wegwijs-Conversation (the proxy hashes on it to keep a conversation on one replica)
-  must, when present, equal the JSON `sender`.
+  must, when present, equal the JSON `sender`;
+- what comes with the message is bounded (`_out_of_bounds`): a short sender, an input channel that is
+  a name (it becomes a column of the statistics), metadata as a small JSON object. This channel is
+  not public (nginx does not proxy it), but every client on the internal network can reach it.
 Registered in credentials.yml; its name stays `rest`, so the URL does not change.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import re
 import traceback
 from typing import Any, Awaitable, Callable, List, Optional, Text
 
@@ -49,6 +53,9 @@ action_results.install()
 logger = logging.getLogger(__name__)
 
 CONVERSATION_HEADER = "X-Wegwijs-Conversation"
+MAX_SENDER_LENGTH = 128
+INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+MAX_METADATA_BYTES = 2048  # the widget sends a message id; nothing a client sends needs more
 # Set per message: the custom-action calls that failed while handling it.
 _failed_calls: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar("failed_calls", default=None)
 
@@ -160,6 +167,20 @@ def _brief(error: BaseException) -> str:
     return f"{type(error).__name__}: {lines[0][:200]}" if lines else type(error).__name__
 
 
+def _out_of_bounds(sender: str, body: Any) -> Optional[str]:
+    """What is wrong with the parts around the message, if anything (never repeating what was sent)."""
+    if len(sender) > MAX_SENDER_LENGTH:
+        return f"'sender' is longer than {MAX_SENDER_LENGTH} characters"
+    channel = body.get("input_channel")
+    if channel is not None and not (isinstance(channel, str) and INPUT_CHANNEL.match(channel)):
+        return "'input_channel' must be a name: a-z, 0-9 and _, at most 32 characters"
+    metadata = body.get("metadata")
+    if metadata is not None and not (isinstance(metadata, dict)
+                                     and len(ujson.dumps(metadata).encode()) <= MAX_METADATA_BYTES):
+        return f"'metadata' must be a JSON object of at most {MAX_METADATA_BYTES} bytes"
+    return None
+
+
 def _say(kind: str, status: int) -> HTTPResponse:
     return response.json([{"recipient_id": None, "text": service_message(kind)}], status=status)
 
@@ -189,6 +210,9 @@ class WegwijsRestInput(RestInput):
         routed_by = request.headers.get(CONVERSATION_HEADER)
         if routed_by is not None and routed_by != sender:
             return response.json({"error": f"{CONVERSATION_HEADER} must equal 'sender'"}, status=400)
+        problem = _out_of_bounds(sender, request.json)
+        if problem:
+            return response.json({"error": problem}, status=400)
         agent: Optional[Agent] = request.app.ctx.agent
         if agent is None or not agent.is_ready():
             logger.error("No model loaded: the message was not processed.")

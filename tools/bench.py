@@ -5,7 +5,8 @@ and kept in build/bench/stock/, served as it comes: one `rasa run`, in-memory tr
 Ours: nginx, Rasa replicas (PostgreSQL tracker store, Redis lock store), action servers, a fresh
 PostgreSQL database and a redis-server of the bench's own (tools/cluster.py).
 
-Load: N simulated residents (asyncio + aiohttp) over the REST channel, each going through whole
+Load: N simulated residents (asyncio + aiohttp) over the REST channel (for ours through nginx's
+internal listener, the way the widget's relay reaches the replicas), each going through whole
 conversations one after another: for ours rights questions, a situation, the intake to a stored
 handoff; for stock the moodbot's own conversations. Phases, after a warm-up:
   throughput  think time zero, N residents: messages/s, p50/p95/p99 latency, errors

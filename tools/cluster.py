@@ -1,8 +1,8 @@
 """The production topology on free ports, started process by process (scale tests and `make bench`).
 
-nginx, Rasa replicas and action servers from bot/serve.py's commands and configuration, a fresh
-PostgreSQL database (dropped afterwards) and, when asked, a redis-server of its own that a test can
-stop without touching the machine's shared one.
+nginx, Rasa replicas and action servers from bot/serve.py's commands and configuration (the web server
+when asked), a fresh PostgreSQL database (dropped afterwards) and, when asked, a redis-server of its
+own that a test can stop without touching the machine's shared one.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from bot.serve import (
-    Production, Topology, actions_command, environment, nginx_command, rasa_command, render_nginx,
+    Production, Topology, actions_command, commands, environment, nginx_command, rasa_command, render_nginx,
 )
 from bot.settings import PROJECT_ROOT
 
@@ -107,16 +107,20 @@ class RedisServer:
 
 
 class Cluster:
-    """nginx in front of Rasa replicas and action servers; `url` is the public REST channel."""
+    """nginx in front of Rasa replicas and action servers; `url` is the REST channel on nginx's internal
+    listener (the web server's relay uses it too), `public_url` nginx's public one."""
+
+    SECRET_KEY = "scale-tests-only"
 
     def __init__(self, tmp: Path, database: URL, redis_url: str, replicas: int = 2, action_servers: int = 1) -> None:
         self.tmp = tmp
         self.database = database
         topology = Topology("127.0.0.1", free_port(), tuple(free_port() for _ in range(replicas)),
-                            tuple(free_port() for _ in range(action_servers)), free_port(), free_port())
+                            tuple(free_port() for _ in range(action_servers)), free_port(), free_port(), free_port())
         self.production = Production(database, database, redis_url, uuid.uuid4().hex, topology)
-        self.env = environment(self.production, {**os.environ, "WEGWIJS_SECRET_KEY": "not-served-here"})
-        self.url = f"{topology.public_url}/webhooks/rest/webhook"
+        self.env = environment(self.production, {**os.environ, "WEGWIJS_SECRET_KEY": self.SECRET_KEY})
+        self.url = f"{topology.rasa_url}/webhooks/rest/webhook"
+        self.public_url = topology.public_url
         self.replica_urls = [f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in topology.rasa_ports]
         self.processes: Dict[str, subprocess.Popen] = {}
 
@@ -135,11 +139,15 @@ class Cluster:
         self._start("nginx", nginx_command(self.tmp / "nginx"))
         for index in range(len(topology.action_ports)):
             self.start_actions(index)
-        replicas = [self._start(f"rasa{n}", rasa_command(port, self.production.rasa_token))
-                    for n, port in enumerate(topology.rasa_ports)]
+        replicas = [self._start(f"rasa{n}", rasa_command(port)) for n, port in enumerate(topology.rasa_ports)]
         for process, port in zip(replicas, topology.rasa_ports):
             status = f"http://127.0.0.1:{port}/status?token={self.production.rasa_token}"
             wait_for_start(lambda: requests.get(status, timeout=2).json().get("model_file"), process, "a Rasa replica")
+
+    def start_web(self) -> None:
+        """The web server (widget, portal) behind nginx's public listener, as `bot serve` starts it."""
+        process = self._start("web", commands(self.production, self.tmp / "nginx")["web"])
+        wait_for_start(lambda: requests.get(f"{self.public_url}/health", timeout=2).ok, process, "the web server")
 
     def start_actions(self, index: int = 0) -> None:
         port = self.production.topology.action_ports[index]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import dashboard, portal
 from bot.settings import Settings, get_settings
@@ -26,6 +27,10 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
         MAX_CONTENT_LENGTH=64 * 1024,
     )
+    if settings.trusted_proxies:
+        # request.remote_addr becomes the client's address as the trusted proxies saw it (rate limits
+        # of the widget and the portal login); entries a client wrote itself are never believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
     portal.init_app(app)
     register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa

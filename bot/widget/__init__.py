@@ -7,11 +7,13 @@ from __future__ import annotations
 from flask import Flask
 from flask_cors import CORS
 
+from bot.widget import limits
 from bot.widget.views import API_PATHS, blueprint
 
 
 def register(app: Flask) -> None:
     settings = app.config["WEGWIJS_SETTINGS"]
+    limits.init_app(app, settings)
     app.register_blueprint(blueprint)
     # Only the JSON API is called from other origins; the script itself loads with a plain <script> tag.
     CORS(app, resources={path: {"origins": list(settings.widget_origins)} for path in API_PATHS},

@@ -10,18 +10,26 @@ when a message is done. Rasa's own per-conversation lock gives that wait: append
 tracker takes the lock, so it runs after the first try and answers with the tracker as it is then.
 The event appended is a `cancel_reminder` for a name no reminder has: it changes nothing (no state for
 the policies; side effects are not executed) and leaves a trace that a retry was checked.
+
+The look-up goes through Rasa's HTTP API, which needs its token. Rasa takes the plain token only in the
+URL (`?token=`), where a proxy's error log may write it down; it also takes a JWT signed with it in the
+Authorization header (serving/launch.py gives Rasa both). The relay sends such a JWT, for this one
+conversation (Rasa's role "user") and one minute: even a copy could do little.
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+import time
+from typing import Dict, Iterable, List, Optional
 from urllib.parse import quote
 
+import jwt
 import requests
 
 RETRY_CHECK = {"event": "cancel_reminder", "name": "wegwijs-widget-retry-check"}
 # nginx in front of several Rasa servers routes on this header (a consistent hash), so every message
 # of one conversation reaches the Rasa server that holds its tracker.
 CONVERSATION_HEADER = "X-Wegwijs-Conversation"
+API_JWT_SECONDS = 60
 
 
 class RelayError(Exception):
@@ -64,9 +72,10 @@ def replies_after(events: Iterable[dict], message_id: str) -> Optional[List[dict
 
 
 class RasaRelay:
-    def __init__(self, rasa_url: str, timeout: float) -> None:
+    def __init__(self, rasa_url: str, timeout: float, token: str) -> None:
         self.rasa_url = rasa_url.rstrip("/")
         self.timeout = timeout
+        self.token = token  # Rasa's HTTP API token: signs the retry look-up's JWT
 
     def relay(self, conversation_id: str, message_id: str, text: str, retry: bool) -> List[dict]:
         if retry:
@@ -81,14 +90,19 @@ class RasaRelay:
 
     def _earlier_replies(self, conversation_id: str, message_id: str) -> Optional[List[dict]]:
         path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events?include_events=ALL"
-        tracker = self._call("post", path, conversation_id, json=[RETRY_CHECK])
+        tracker = self._call("post", path, conversation_id, json=[RETRY_CHECK], headers=self._api_auth(conversation_id))
         events = tracker.get("events") if isinstance(tracker, dict) else None
         return replies_after(events or [], message_id)
 
-    def _call(self, method: str, path: str, conversation_id: str, **kwargs) -> object:
+    def _api_auth(self, conversation_id: str) -> Dict[str, str]:
+        claims = {"user": {"username": conversation_id, "role": "user"}, "exp": int(time.time()) + API_JWT_SECONDS}
+        return {"Authorization": "Bearer " + jwt.encode(claims, self.token, algorithm="HS256")}
+
+    def _call(self, method: str, path: str, conversation_id: str, headers: Optional[Dict[str, str]] = None,
+              **kwargs) -> object:
         try:
             response = requests.request(method, self.rasa_url + path, timeout=self.timeout,
-                                        headers={CONVERSATION_HEADER: conversation_id}, **kwargs)
+                                        headers={CONVERSATION_HEADER: conversation_id, **(headers or {})}, **kwargs)
         except requests.Timeout:
             raise RelayError("timeout") from None
         except requests.RequestException:

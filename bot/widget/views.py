@@ -6,8 +6,11 @@ import re
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.municipality import load_municipality
+from bot.widget.limits import (
+    Busy, conversation_key, limiter, per_address, per_conversation, relay_slot, tokens, too_many,
+)
 from bot.widget.relay import RasaRelay, RelayError
-from bot.widget.tokens import ConversationTokens
+from bot.widget.tokens import ExpiredToken
 
 API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -23,6 +26,7 @@ RELAY_STATUS = {"timeout": 504, "unreachable": 502, "bad_reply": 502}
 
 blueprint = Blueprint("widget", __name__, static_folder="static", static_url_path="/widget",
                       template_folder="templates")
+blueprint.register_error_handler(429, too_many)
 
 
 def _settings():
@@ -57,20 +61,26 @@ def contact():
 
 
 @blueprint.post(API_PATHS[0])
+@limiter.shared_limit(per_address, scope="widget-address")
 def start_conversation():
     settings = _settings()
-    return jsonify(token=ConversationTokens(settings.secret_key).issue(), max_length=settings.widget_max_length,
+    return jsonify(token=tokens().issue(), max_length=settings.widget_max_length,
                    timeout_ms=int((settings.widget_relay_timeout + CLIENT_MARGIN_SECONDS) * 1000))
 
 
 @blueprint.post(API_PATHS[1])
+@limiter.shared_limit(per_address, scope="widget-address")
+@limiter.limit(per_conversation, key_func=conversation_key)
 def send_message():
     settings = _settings()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error("invalid_message", 400)
-    conversation_id = ConversationTokens(settings.secret_key).conversation_id(body.get("token"))
-    if conversation_id is None:
+    try:
+        conversation = tokens().read(body.get("token"))
+    except ExpiredToken:
+        return _error("expired", 401)  # the widget offers to start again (text key `expired`)
+    if conversation is None:
         return _error("invalid_token", 403)
     text, message_id = body.get("text"), body.get("message_id")
     if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str) \
@@ -78,13 +88,17 @@ def send_message():
         return _error("invalid_message", 400)
     if len(text) > settings.widget_max_length:
         return _error("too_long", 413)
-    relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout)
+    relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout, settings.rasa_token)
     try:
-        replies = relay.relay(conversation_id, message_id, text, retry=body.get("retry") is True)
+        with relay_slot():
+            replies = relay.relay(conversation.id, message_id, text, retry=body.get("retry") is True)
+    except Busy:
+        return _error("busy", 503)
     except RelayError as error:
         current_app.logger.warning("widget relay failed: %s", error.kind)  # never the message itself
         return _error(error.kind, RELAY_STATUS[error.kind])
-    return jsonify(replies=replies)
+    # A new token, "used now": the conversation's idle time starts again.
+    return jsonify(replies=replies, token=tokens().issue(conversation))
 
 
 @blueprint.after_request

@@ -3,18 +3,22 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import pytest
 import requests
 import yaml
 
-from tools.cluster import free_port, wait_for_start as wait_until  # noqa: F401  (free_port: for tests)
+from tools.cluster import RedisServer, Unavailable, free_port, wait_for_start as wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-RASA = str(BIN / "rasa")
+# Rasa and the action server start as `make run` starts them: internal interface, API behind a token.
+LAUNCH = [sys.executable, "-m", "serving.launch"]
+# The `limited` web server's rate limits: requests per client address, messages per conversation.
+PER_ADDRESS, PER_CONVERSATION = 6, 3
 
 class Servers:
     def __init__(self, tmp: Path) -> None:
@@ -24,6 +28,7 @@ class Servers:
         self.rasa_port = free_port()
         self.web_port = free_port()
         self.web_url = f"http://127.0.0.1:{self.web_port}"
+        self.rasa_token = f"e2e-{uuid.uuid4().hex}"
         self.database_url = f"sqlite:///{tmp / 'handoffs.db'}"
         self.endpoints = tmp / "endpoints.yml"
         # Conversations recorded by the tracker store `make run` uses (endpoints.yml), in a file of the
@@ -45,16 +50,17 @@ class Servers:
             "WEGWIJS_PUBLIC_URL": self.web_url,
             "WEGWIJS_SECRET_KEY": "e2e-tests-only",
             "WEGWIJS_ENDPOINTS_FILE": str(self.endpoints),
+            "WEGWIJS_RASA_TOKEN": self.rasa_token,
         }
 
-    def _start(self, name: str, args: List[str], program: str = RASA) -> subprocess.Popen:
+    def _start(self, name: str, command: List[str], env: Optional[dict] = None) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "wb")
-        process = subprocess.Popen([program, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env or self.env)
         self.processes.append(process)
         return process
 
     def start_actions(self) -> None:
-        process = self._start("actions", ["run", "actions", "--actions", "actions", "--port", str(self.action_port)])
+        process = self._start("actions", [*LAUNCH, "actions", "--actions", "actions", "--port", str(self.action_port)])
         wait_until(lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
                    process, "the action server")
 
@@ -63,16 +69,20 @@ class Servers:
         self.processes[0].wait(30)
 
     def start_rasa(self) -> None:
-        process = self._start("rasa", ["run", "--enable-api", "--port", str(self.rasa_port), "--model", "models",
+        process = self._start("rasa", [*LAUNCH, "rasa", "--port", str(self.rasa_port), "--model", "models",
                                        "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"])
-        status = f"http://127.0.0.1:{self.rasa_port}/status"
+        status = f"http://127.0.0.1:{self.rasa_port}/status?token={self.rasa_token}"
         wait_until(lambda: bool(requests.get(status, timeout=2).json().get("model_file")), process, "the Rasa server")
 
-    def start_web(self) -> None:
-        """The web server (portal, widget) as `make run` starts it: gunicorn with the Flask app."""
-        process = self._start("web", ["--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{self.web_port}",
-                                      "bot.web:create_app()"], program=str(BIN / "gunicorn"))
-        wait_until(lambda: requests.get(f"{self.web_url}/health", timeout=2).ok, process, "the web server")
+    def start_web(self, port: Optional[int] = None, **settings: str) -> subprocess.Popen:
+        """The web server (portal, widget) as `make run` starts it: gunicorn with the Flask app; another
+        one on `port` with other settings (WEGWIJS_...) when given."""
+        name = f"web-{port}" if port else "web"
+        port = port or self.web_port
+        process = self._start(name, [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
+                                              f"127.0.0.1:{port}", "bot.web:create_app()"], {**self.env, **settings})
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, process, "the web server")
+        return process
 
     def stop(self) -> None:
         for process in self.processes:
@@ -96,6 +106,28 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
         running.stop()
 
 
+@pytest.fixture(scope="session")
+def limited(servers, tmp_path_factory):
+    """A second web server in front of the same Rasa: low limits, counts in a redis-server of its own (so
+    both gunicorn workers share them). Its URL."""
+    try:
+        redis_server = RedisServer(tmp_path_factory.mktemp("limits-redis"))
+    except Unavailable as error:
+        pytest.skip(f"needs redis-server: {error}")
+    redis_server.start()
+    port = free_port()
+    process = servers.start_web(port, WEGWIJS_RATE_LIMIT_STORAGE=redis_server.url.rsplit("/", 1)[0] + "/6",
+                                WEGWIJS_WIDGET_LIMIT_ADDRESS=f"{PER_ADDRESS} per minute",
+                                WEGWIJS_WIDGET_LIMIT_CONVERSATION=f"{PER_CONVERSATION} per minute",
+                                WEGWIJS_WIDGET_RELAY_TIMEOUT="90")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+        redis_server.stop()
+
+
 class Resident:
     """One resident chatting over the REST channel."""
 
@@ -112,6 +144,26 @@ class Resident:
 @pytest.fixture
 def resident(servers, request) -> Resident:
     return Resident(servers, request.node.name)
+
+
+def listeners(processes) -> List[tuple]:
+    """(process name, address, port) of every listening TCP socket of these processes and their children."""
+    import psutil
+
+    found = set()
+    for process in processes:
+        parent = psutil.Process(process.pid)
+        for member in [parent, *parent.children(recursive=True)]:
+            for connection in member.net_connections(kind="tcp"):
+                if connection.status == psutil.CONN_LISTEN:
+                    found.add((member.name(), connection.laddr.ip, connection.laddr.port))
+    return sorted(found)
+
+
+def is_loopback(address: str) -> bool:
+    import ipaddress
+
+    return ipaddress.ip_address(address).is_loopback
 
 
 def text_of(replies: List[dict]) -> str:

@@ -5,14 +5,15 @@ the axe-core result go to build/screenshots/ and build/axe/ as test artefacts.
 """
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
-from bot.widget.tokens import ConversationTokens
-from tests.e2e.conftest import ROOT, free_port
+from bot.widget.tokens import Conversation, ConversationTokens
+from tests.e2e.conftest import PER_CONVERSATION, ROOT, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +112,7 @@ class Widget:
 
 def user_events(servers, conversation_id: str) -> list:
     tracker = requests.get(f"http://127.0.0.1:{servers.rasa_port}/conversations/{conversation_id}/tracker",
-                           timeout=30).json()
+                           params={"token": servers.rasa_token}, timeout=30).json()
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
@@ -295,6 +296,45 @@ def test_a_lost_answer_is_retried_with_the_same_message_id_and_processed_once(pa
     expect(page.get_by_role("alert")).to_be_hidden()
     sent = [e for e in user_events(servers, widget.conversation_id(servers.web_url)) if e["text"] == "kost het geld?"]
     assert len(sent) == 1 and sent[0]["metadata"]["message_id"] == lost[0]
+
+
+def test_an_expired_conversation_says_start_again_and_the_button_starts_a_new_one(page, servers):
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    assert "gratis" in widget.say("kost het geld?")
+    old = widget.conversation_id(servers.web_url)
+    # Two hours without a message: the token in the tab is no longer accepted.
+    store = f"wegwijs:{servers.web_url}"
+    idle = ConversationTokens(SECRET).issue(Conversation(old, time.time() - 3 * 3600), now=time.time() - 2 * 3600)
+    page.evaluate("""([key, token]) => {
+        const saved = JSON.parse(sessionStorage.getItem(key));
+        sessionStorage.setItem(key, JSON.stringify({...saved, token}));
+    }""", [store, idle])
+    page.reload()
+    widget = Widget(page)
+    widget.say("wat is een pgb")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Dit gesprek is gestopt, omdat het lang stil was. Begin opnieuw.")
+    alert.get_by_role("button", name="Opnieuw beginnen").click()
+    widget.wait_for_reply()
+    expect(alert).to_be_hidden()
+    expect(widget.input).to_have_value("wat is een pgb")  # not lost: ready to send in the new conversation
+    assert widget.user_messages() == []
+    assert widget.conversation_id(servers.web_url) not in (None, old)
+    assert "wat is een pgb" not in [e["text"] for e in user_events(servers, old)]
+
+
+def test_a_resident_who_sends_too_fast_is_asked_to_wait_and_the_message_is_kept(page, limited):
+    page.goto(limited + "/")  # the web server with low limits: 3 messages per conversation per minute
+    widget = Widget(page)
+    widget.open()
+    for _ in range(PER_CONVERSATION):
+        assert "gratis" in widget.say("kost het geld?")
+    widget.say("wat is een pgb")
+    expect(page.get_by_role("alert")).to_contain_text("U stuurt veel berichten kort na elkaar. Wacht een minuut.")
+    expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible()
+    assert widget.user_messages()[-1] == "wat is een pgb"  # kept: the retry button sends it
 
 
 def test_a_double_click_sends_once(page, servers):

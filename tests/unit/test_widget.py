@@ -7,8 +7,10 @@ import dataclasses
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import jwt
 import pytest
 
 from bot.settings import _origins, get_settings
@@ -169,10 +171,12 @@ def test_the_relay_sends_the_conversation_header_and_passes_on_only_text_and_but
     token = token_of(client)
     response = send(client, token, text="kost het geld?")
     assert response.status_code == 200
-    assert response.get_json() == {"replies": [{"text": "Hallo <b>daar</b>",
-                                                "buttons": [{"title": "Ja", "payload": "/affirm"}]}]}
+    assert response.get_json()["replies"] == [{"text": "Hallo <b>daar</b>",
+                                               "buttons": [{"title": "Ja", "payload": "/affirm"}]}]
     ((path, headers, body),) = rasa.requests
     conversation = ConversationTokens("unit-tests").conversation_id(token)
+    # The answer carries a fresh token for the same conversation (its idle time starts again).
+    assert ConversationTokens("unit-tests").conversation_id(response.get_json()["token"]) == conversation
     assert path == "/webhooks/rest/webhook" and headers[CONVERSATION_HEADER] == conversation == body["sender"]
     assert body["message"] == "kost het geld?" and body["metadata"] == {"message_id": MESSAGE_ID}
 
@@ -181,9 +185,13 @@ def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa, make_c
     client = make_client(rasa_url=rasa.url)
     token = token_of(client)
     conversation = ConversationTokens("unit-tests").conversation_id(token)
-    assert send(client, token, text="kost het geld?", retry=True).get_json() == {"replies": [{"text": "Nee, het is gratis."}]}
+    assert send(client, token, text="kost het geld?", retry=True).get_json()["replies"] == [{"text": "Nee, het is gratis."}]
     ((path, headers, body),) = rasa.requests  # answered from the tracker: not sent to the REST channel again
-    assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL"
+    assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL"  # no token in the URL
+    # Rasa's API is opened by a JWT signed with its token, for this conversation only, for a minute.
+    claims = jwt.decode(headers["Authorization"].removeprefix("Bearer "), get_settings().rasa_token,
+                        algorithms=["HS256"])
+    assert claims["user"] == {"username": conversation, "role": "user"} and claims["exp"] - time.time() <= 60
     assert body == [RETRY_CHECK] and headers[CONVERSATION_HEADER] == conversation
     send(client, token, text="iets nieuws", message_id="f" * 32, retry=True)  # a retry Rasa never saw: sent now
     assert [p for p, _, _ in rasa.requests[1:]] == [path, "/webhooks/rest/webhook"]

@@ -36,6 +36,8 @@
     typing: "Wegwijs schrijft een antwoord",
     unreachable: "Het lukt nu niet om Wegwijs te bereiken. Uw bericht is niet kwijt. Probeer het zo nog eens.",
     tooLong: "Uw bericht is te lang. Maak het korter, of stuur het in twee delen.",
+    tooMany: "U stuurt veel berichten kort na elkaar. Wacht een minuut. Probeer het dan opnieuw.",
+    expired: "Dit gesprek is gestopt, omdat het lang stil was. Begin opnieuw. U ziet uw eerdere berichten dan niet meer.",
     retry: "Opnieuw proberen",
     newWindow: "(opent in een nieuw venster)",
   };
@@ -278,9 +280,12 @@
     scroller.scrollTop = scroller.scrollHeight;
   }
 
-  function showError(text, retryable) {
+  /** `action`: what the button under the error does: "retry" (send again), "restart" (a new conversation) or none. */
+  function showError(text, action) {
     errorText.textContent = text;
-    retryButton.hidden = !retryable;
+    errorAction = action || null;
+    retryButton.textContent = action === "restart" ? texts.restart : texts.retry;
+    retryButton.hidden = !action;
     errorBox.hidden = false;
     scrollToEnd();
   }
@@ -299,6 +304,7 @@
 
   // --- talking to the server ---------------------------------------------------------------------
   let busy = false;
+  let errorAction = null;
 
   async function postJson(path, body) {
     const controller = new AbortController();
@@ -332,7 +338,7 @@
   /** Sends `text` (a typed message or a button payload); `shown` is what the log shows, null for nothing. */
   function send(text, shown) {
     if (busy) return; // a double click or a second Enter: the message is already on its way
-    const message = { id: newMessageId(), text, attempts: 0 };
+    const message = { id: newMessageId(), text, attempts: 0, typed: shown === text };
     state.pending = message;
     if (shown !== null) addMessages([{ who: "user", text: shown }]);
     else save();
@@ -353,6 +359,7 @@
       const answer = await postJson("/widget/api/messages",
         { token: state.token, message_id: message.id, text: message.text, retry });
       state.pending = null;
+      if (answer.token) state.token = answer.token; // renewed: the conversation's idle time starts again
       receive(answer.replies || []);
     } catch (error) {
       failed(error);
@@ -372,11 +379,19 @@
   function failed(error) {
     if (error.code === "too_long") {
       state.pending = null;
-      showError(texts.tooLong, false);
+      showError(texts.tooLong, null);
+      return;
+    }
+    if (error.code === "expired") {
+      // The conversation has ended on the server: this message belongs to it, so it is not sent again.
+      // What the resident typed goes back into the text box, to send in the new conversation.
+      if (state.pending && state.pending.typed && !input.value) input.value = state.pending.text;
+      Object.assign(state, { token: null, pending: null });
+      showError(texts.expired, "restart");
       return;
     }
     if (error.code === "invalid_token") state.token = null; // the server no longer knows it: start anew
-    showError(texts.unreachable, true);
+    showError(error.code === "rate_limited" ? texts.tooMany : texts.unreachable, "retry");
   }
 
   function restart() {
@@ -413,7 +428,8 @@
   closeButton.addEventListener("click", close);
   restartButton.addEventListener("click", restart);
   retryButton.addEventListener("click", () => {
-    if (state.pending) deliver(state.pending);
+    if (errorAction === "restart") restart();
+    else if (state.pending) deliver(state.pending);
     else hideError();
   });
   panel.addEventListener("keydown", (event) => {
@@ -427,7 +443,7 @@
     const text = input.value.trim();
     if (!text || busy) return;
     if (text.length > (state.maxLength || FALLBACK_MAX_LENGTH)) {
-      showError(texts.tooLong, false);
+      showError(texts.tooLong, null);
       return;
     }
     input.value = "";
