@@ -45,6 +45,11 @@ class Settings:
     endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
     # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
     conversation_retention_days: int = 30
+    # Portal sessions end after this long without a request, and this long after the login (ASVS 3.3).
+    portal_idle_minutes: int = 30
+    portal_session_hours: int = 8
+    # Webhooks go over https only; http to a loopback address only when this says so (tests).
+    webhook_allow_loopback_http: bool = False
 
 
 def _database_url(raw: str) -> str:
@@ -63,7 +68,10 @@ class SmtpSettings:
     sender: str
     username: str = ""
     password: str = ""
-    starttls: bool = False
+    # "starttls" (port 587 or 25), "implicit" (port 465), or "none": only to a relay on this machine.
+    tls: str = "starttls"
+    # A CA bundle to check the server's certificate with, instead of the system's store.
+    ca_file: str = ""
 
 
 def _int(name: str, default: int) -> int:
@@ -74,15 +82,43 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+SMTP_TLS_MODES = ("starttls", "implicit", "none")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _flag(name: str) -> bool:
+    return os.getenv(name, "false").lower() in ("1", "true", "yes")
+
+
 def _smtp() -> SmtpSettings:
-    return SmtpSettings(
+    smtp = SmtpSettings(
         host=os.getenv("WEGWIJS_SMTP_HOST", "localhost"),
         port=_int("WEGWIJS_SMTP_PORT", 25),
         sender=os.getenv("WEGWIJS_SMTP_FROM", "wegwijs@localhost"),
         username=os.getenv("WEGWIJS_SMTP_USERNAME", ""),
         password=os.getenv("WEGWIJS_SMTP_PASSWORD", ""),
-        starttls=os.getenv("WEGWIJS_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+        tls=os.getenv("WEGWIJS_SMTP_TLS", "starttls").lower(),
+        ca_file=os.getenv("WEGWIJS_SMTP_CA_FILE", ""),
     )
+    if smtp.tls not in SMTP_TLS_MODES:
+        raise ValueError(f"WEGWIJS_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {smtp.tls!r}")
+    if smtp.tls == "none" and (smtp.host not in LOOPBACK_HOSTS or smtp.username):
+        raise ValueError("WEGWIJS_SMTP_TLS=none is only for a mail relay on this machine (localhost), "
+                         "without WEGWIJS_SMTP_USERNAME: a password or mail may not cross a network in the clear")
+    if smtp.ca_file and not Path(smtp.ca_file).is_file():
+        raise ValueError(f"WEGWIJS_SMTP_CA_FILE: no file at {smtp.ca_file}")
+    return smtp
+
+
+def _rate_limit_storage() -> str:
+    """Login attempts are counted once for all workers in production: in its Redis, unless set apart."""
+    production = os.getenv("WEGWIJS_PROFILE") == "production"
+    storage = os.getenv("WEGWIJS_RATE_LIMIT_STORAGE") or (
+        os.getenv("WEGWIJS_REDIS_URL", "redis://127.0.0.1:6379/1") if production else "memory://")
+    if production and not storage.startswith(("redis://", "rediss://")):
+        raise ValueError("WEGWIJS_PROFILE=production needs WEGWIJS_RATE_LIMIT_STORAGE=redis://...: "
+                         "memory:// counts login attempts per process")
+    return storage
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +130,7 @@ def get_settings() -> Settings:
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated_secret(),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
-        rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
+        rate_limit_storage=_rate_limit_storage(),
         smtp=_smtp(),
         handoff_retention_days=_bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650),
         widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
@@ -102,6 +138,9 @@ def get_settings() -> Settings:
         widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
         endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
         conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30, 1, 3650),
+        portal_idle_minutes=_bounded_int("WEGWIJS_PORTAL_IDLE_MINUTES", 30, 1, 30),
+        portal_session_hours=_bounded_int("WEGWIJS_PORTAL_SESSION_HOURS", 8, 1, 12),
+        webhook_allow_loopback_http=_flag("WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP"),
     )
 
 
