@@ -26,6 +26,8 @@ LABELS = {
                      "second_factor": "verkeerde code", "totp": "met code uit de app",
                      "recovery_code": "met een herstelcode", "enrolled": "eerste keer met de app"},
     "urgency": {"urgent": "Zo snel mogelijk", "soon": "Binnen een paar weken", "no_rush": "Geen haast"},
+    "month": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+              "oktober", "november", "december"),
     "choice": {"chosen": "gekozen door de inwoner", "matched": "voorgesteld door Wegwijs", "none": "geen"},
 }
 
