@@ -73,11 +73,12 @@ class Browser:
         self.client = app.test_client()
         self.clock = app.config["WEGWIJS_CLOCK"]
 
+    def password_step(self, email: str, password: str = PASSWORD):
+        return self.submit("/portaal/inloggen", "/portaal/inloggen", {"email": email, "password": password})
+
     def login(self, email: str, password: str = PASSWORD):
         """Password, then the code from the account's app; the answer to the last step."""
-        page = self.client.get("/portaal/inloggen").data
-        response = self.client.post("/portaal/inloggen", data={"email": email, "password": password,
-                                                               "csrf_token": _token(page)})
+        response = self.password_step(email, password)
         if response.status_code != 302 or not response.headers["Location"].endswith("/portaal/tweede-stap"):
             return response
         response = self.submit("/portaal/tweede-stap", "/portaal/tweede-stap",

@@ -1,0 +1,107 @@
+"""Portal sessions and the second factor, over HTTP (Flask's test client) with the portal's clock moved
+by the test: idle and absolute timeouts, codes used once, sessions ended by a password change, and
+login counts shared by every worker through Redis."""
+import pytest
+import redis
+
+from tests.unit.portal_support import ORG_A, PASSWORD, Browser, code_for, make_account, portal_app
+
+REDIS_URL = "redis://127.0.0.1:6379/7"  # the tests' own Redis database index
+
+
+@pytest.fixture
+def app(sqlite_url):
+    app = portal_app(sqlite_url)
+    yield app
+    app.extensions["wegwijs_db"].close()
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["wegwijs_db"]
+
+
+def logged_in(app, db, role="supporter", organisation=ORG_A):
+    account = make_account(db, role, organisation)
+    browser = Browser(app)
+    assert browser.login(account.email).status_code == 302
+    return browser, account
+
+
+def test_thirty_minutes_without_a_request_end_the_session(app, db):
+    browser, _ = logged_in(app, db)
+    clock = app.config["WEGWIJS_CLOCK"]
+    clock.advance(minutes=29)
+    assert browser.get("/portaal/aanmeldingen").status_code == 200  # activity: the idle time starts again
+    clock.advance(minutes=29)
+    assert browser.get("/portaal/aanmeldingen").status_code == 200
+    clock.advance(minutes=31)
+    answer = browser.get("/portaal/aanmeldingen")
+    assert answer.status_code == 302 and "/portaal/inloggen" in answer.headers["Location"]
+
+
+def test_eight_hours_after_the_login_the_session_ends_however_busy(app, db):
+    browser, _ = logged_in(app, db)
+    clock = app.config["WEGWIJS_CLOCK"]
+    for _ in range(19):  # 7 h 55 min of work, never 30 minutes idle
+        clock.advance(minutes=25)
+        assert browser.get("/portaal/aanmeldingen").status_code == 200
+    clock.advance(minutes=25)  # 8 h 20 min after the login
+    assert browser.get("/portaal/aanmeldingen").status_code == 302
+
+
+def test_the_password_alone_opens_nothing_and_the_code_step_runs_out(app, db):
+    account = make_account(db, "coordinator", ORG_A)
+    browser = Browser(app)
+    answer = browser.password_step(account.email)
+    assert answer.headers["Location"].endswith("/portaal/tweede-stap")
+    assert browser.get("/portaal/logboek").status_code == 302
+    app.config["WEGWIJS_CLOCK"].advance(minutes=6)
+    late = browser.submit("/portaal/inloggen", "/portaal/tweede-stap",
+                          {"code": code_for(account.email, app.config["WEGWIJS_CLOCK"]())})
+    assert late.status_code == 302 and late.headers["Location"].endswith("/portaal/inloggen")
+    assert browser.get("/portaal/logboek").status_code == 302
+
+
+def test_a_code_is_accepted_once(app, db):
+    browser, account = logged_in(app, db)
+    clock = app.config["WEGWIJS_CLOCK"]
+    clock.advance(seconds=-30)  # back to the time step of the code just used
+    other = Browser(app)
+    other.password_step(account.email)
+    reused = other.submit("/portaal/tweede-stap", "/portaal/tweede-stap", {"code": code_for(account.email, clock())})
+    assert reused.status_code == 401 and other.get("/portaal/aanmeldingen").status_code == 302
+
+
+def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, db):
+    laptop, account = logged_in(app, db)
+    phone = Browser(app)
+    assert phone.login(account.email).status_code == 302
+    changed = laptop.submit("/portaal/wachtwoord", "/portaal/wachtwoord", {
+        "current": PASSWORD, "new": "een nieuw lang wachtwoord", "repeat": "een nieuw lang wachtwoord"})
+    assert changed.status_code == 302
+    assert laptop.get("/portaal/aanmeldingen").status_code == 200
+    assert phone.get("/portaal/aanmeldingen").status_code == 302
+    wrong = laptop.submit("/portaal/wachtwoord", "/portaal/wachtwoord", {
+        "current": PASSWORD, "new": "nog een lang wachtwoord", "repeat": "nog een lang wachtwoord"})
+    assert "Uw huidige wachtwoord klopt niet." in wrong.data.decode()
+    assert Browser(app).login(account.email, "een nieuw lang wachtwoord").status_code == 302
+
+
+def test_login_counts_are_shared_by_every_worker_through_redis(sqlite_url):
+    """Two apps are two gunicorn workers: five wrong passwords spread over both lock the account in both."""
+    store = redis.Redis.from_url(REDIS_URL)
+    try:
+        store.ping()
+    except redis.ConnectionError as error:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
+    store.flushdb()
+    workers = [portal_app(sqlite_url, rate_limit_storage=REDIS_URL) for _ in range(2)]
+    account = make_account(workers[0].extensions["wegwijs_db"], "supporter", ORG_A)
+    browsers = [Browser(worker) for worker in workers]
+    statuses = [browsers[n % 2].login(account.email, "wrong password!").status_code for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+    assert [browser.login(account.email).status_code for browser in browsers] == [429, 429]
+    store.flushdb()
+    for worker in workers:
+        worker.extensions["wegwijs_db"].close()
