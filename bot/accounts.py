@@ -33,7 +33,8 @@ _DUMMY_HASH = _hasher.hash("no account has this password")
 
 
 class AccountError(ValueError):
-    """An account request that cannot be carried out; the message says why, in Dutch for the portal."""
+    """An account request that cannot be carried out: the Dutch text, or a key of the portal's MESSAGES
+    (bot/portal/labels.py) for the steps only the portal takes."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def set_password_from_link(db: Database, token: str, secret_key: str, password: 
     with db.transaction() as session:
         row = _linked_row(session, token, secret_key)
         if row is None or not _store_password(session, row, password, now):
-            raise AccountError("Deze link werkt niet meer. Vraag de beheerder om een nieuwe link.")
+            raise AccountError("link_dead")
         account = _account(row)
         audit.record(session, "password_set", account, subject=account)
     return account
@@ -150,9 +151,9 @@ def change_password(db: Database, account: Account, current: str, new: str, sess
     with db.transaction() as session:
         row = session.execute(select(accounts).where(accounts.c.id == account.id)).one()
         if not _verifies(row.password_hash, current):
-            raise AccountError("Uw huidige wachtwoord klopt niet.")
+            raise AccountError("password_wrong")
         if not _store_password(session, row, new, datetime.now(timezone.utc), keep_session=session_token):
-            raise AccountError("Uw wachtwoord is net ergens anders veranderd. Probeer het opnieuw.")
+            raise AccountError("password_raced")
         audit.record(session, "password_changed", account, subject=account)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.database import Database
 from bot.schema import portal_sessions
@@ -39,9 +39,11 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(db: Database, account_id: int, now: datetime) -> str:
+def start(db: Database, account_id: int, now: datetime, limits: Limits) -> str:
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
+        # Records of sessions that can no longer be open are of no use: the audit log keeps the logins.
+        session.execute(delete(portal_sessions).where(portal_sessions.c.created_at < now - 2 * limits.lifetime))
         session.execute(portal_sessions.insert().values(id=_key(token), account_id=account_id, created_at=now,
                                                         last_seen_at=now))
     return token

@@ -29,7 +29,7 @@ RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from
 
 
 class SecondFactorError(ValueError):
-    """A code that does not fit; the message is Dutch, for the portal."""
+    """A code that does not fit; the message is a key of the portal's MESSAGES (bot/portal/labels.py)."""
 
 
 def _normal(code: str) -> str:
@@ -53,7 +53,7 @@ def secret_for_enrolment(db: Database, account: Account) -> str:
         row = session.execute(select(accounts.c.totp_secret, accounts.c.totp_confirmed_at)
                               .where(accounts.c.id == account.id)).one()
         if row.totp_confirmed_at is not None:
-            raise SecondFactorError("Uw tweede stap is al ingesteld.")
+            raise SecondFactorError("second_factor_set")
         if row.totp_secret:
             return row.totp_secret
         secret = pyotp.random_base32()
@@ -89,7 +89,7 @@ def confirm(db: Database, account: Account, code: str, now: datetime) -> List[st
         row = session.execute(select(accounts).where(accounts.c.id == account.id)).one()
         step = _accepted_step(row.totp_secret or "", _normal(code), now, None) if row.totp_secret else None
         if row.totp_confirmed_at is not None or step is None:
-            raise SecondFactorError("Deze code klopt niet. Kijk in de app en typ de code die u nu ziet.")
+            raise SecondFactorError("code_wrong")
         codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
         session.execute(update(accounts).where(accounts.c.id == account.id)
                         .values(totp_confirmed_at=now, totp_last_step=step))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import List, Mapping, Optional
+from typing import List, Mapping
 
 SETTLE_DAYS = 2
 # Two years back: what yearly reports compare.
@@ -22,7 +22,8 @@ HISTORY_MONTHS = 24
 class Period:
     start: date
     end: date
-    error: Optional[str] = None
+    # The month asked for is not on offer (the page says so, and shows the newest).
+    refused: bool = False
 
     def as_query(self) -> dict:
         return {"maand": self.start.strftime("%Y-%m")}
@@ -32,9 +33,9 @@ def _previous(month: date) -> date:
     return (month - timedelta(days=1)).replace(day=1)
 
 
-def _month(start: date, error: Optional[str] = None) -> Period:
+def _month(start: date, refused: bool = False) -> Period:
     following = (start + timedelta(days=32)).replace(day=1)
-    return Period(start, following - timedelta(days=1), error)
+    return Period(start, following - timedelta(days=1), refused)
 
 
 def months(today: date, settled: bool = True) -> List[date]:
@@ -48,7 +49,7 @@ def months(today: date, settled: bool = True) -> List[date]:
 
 
 def period_from(args: Mapping[str, str], today: date, settled: bool = True) -> Period:
-    """The chosen month, or the newest one with a message saying what was wrong."""
+    """The chosen month, or the newest one, refused, when the one asked for is not on offer."""
     allowed = months(today, settled)
     raw = args.get("maand")
     if not raw:
@@ -59,5 +60,5 @@ def period_from(args: Mapping[str, str], today: date, settled: bool = True) -> P
     except ValueError:
         chosen = None
     if chosen not in allowed:
-        return _month(allowed[0], "Kies een maand uit de lijst. U ziet nu de nieuwste maand.")
+        return _month(allowed[0], refused=True)
     return _month(chosen)

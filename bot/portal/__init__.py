@@ -1,7 +1,9 @@
 """The supporter portal: plain server-side pages (no JavaScript needed) under /portaal.
 
-Blueprints: `auth` (log in with a second factor, log out), `passwords` (one-time link, change), `cases` (inbox, handoff, print, audit log), `admin` (accounts,
-organisations). The logic lives in `bot.accounts` and `bot.casework`; this package is the web edge.
+Blueprints: `auth` (log in with a second factor, log out), `passwords` (one-time link, change),
+`cases` (inbox, handoff, print, audit log), `admin` (accounts, organisations, account audit log).
+The logic lives in `bot.accounts`, `bot.second_factor`, `bot.portal_sessions`, `bot.audit` and
+`bot.casework`; this package is the web edge.
 """
 from __future__ import annotations
 

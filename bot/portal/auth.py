@@ -24,7 +24,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from bot import accounts, audit, portal_sessions, second_factor
-from bot.portal.labels import MESSAGES
+from bot.portal.labels import MESSAGES, explain
 
 blueprint = Blueprint("auth", __name__, url_prefix="/portaal")
 login_manager = LoginManager()
@@ -71,6 +71,10 @@ def now() -> datetime:
     return current_app.config["WEGWIJS_CLOCK"]()
 
 
+def _limits() -> portal_sessions.Limits:
+    return current_app.config["WEGWIJS_SESSION_LIMITS"]
+
+
 def _db():
     from bot.portal import database
 
@@ -79,7 +83,7 @@ def _db():
 
 @login_manager.user_loader
 def _load(token: str):
-    found = portal_sessions.find(_db(), token, now(), current_app.config["WEGWIJS_SESSION_LIMITS"])
+    found = portal_sessions.find(_db(), token, now(), _limits())
     if found is None or not found.complete:
         return None
     account = accounts.get_account(_db(), found.account_id)
@@ -128,7 +132,7 @@ def _typed_account() -> str:
 
 
 def _pending() -> Optional[portal_sessions.PortalSession]:
-    found = portal_sessions.find(_db(), session.get(PENDING), now(), current_app.config["WEGWIJS_SESSION_LIMITS"])
+    found = portal_sessions.find(_db(), session.get(PENDING), now(), _limits())
     return found if found is not None and not found.complete else None
 
 
@@ -153,7 +157,7 @@ def login():
         if account is not None:
             # A new session for every login: whatever token the browser had before is never reused.
             session.clear()
-            session[PENDING] = portal_sessions.start(_db(), account.id, now())
+            session[PENDING] = portal_sessions.start(_db(), account.id, now(), _limits())
             session["next"] = _safe_next(request.args.get("next", ""))
             enrolled = second_factor.is_enrolled(_db(), account.id)
             return redirect(url_for("auth.second_step" if enrolled else "auth.enrol"))
@@ -208,7 +212,7 @@ def enrol():
         try:
             codes = second_factor.confirm(_db(), account, form.code.data, now())
         except second_factor.SecondFactorError as error:
-            flash(str(error), "error")
+            flash(explain(error), "error")
         else:
             return render_template("portal/recovery_codes.html", codes=codes,
                                    next=_open_session(pending, account, "enrolled"))

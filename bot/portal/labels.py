@@ -37,6 +37,10 @@ MESSAGES = {
     "too_many": "U heeft te vaak iets verkeerds ingevuld. Wacht een kwartier en probeer het dan opnieuw.",
     "second_step_expired": "Log opnieuw in. Na het wachtwoord heeft u 5 minuten voor de code.",
     "code_wrong": "Deze code klopt niet. Kijk in de app en typ de code die u nu ziet.",
+    "second_factor_set": "Uw tweede stap is al ingesteld.",
+    "link_dead": "Deze link werkt niet meer. Vraag de beheerder om een nieuwe link.",
+    "password_wrong": "Uw huidige wachtwoord klopt niet.",
+    "password_raced": "Uw wachtwoord is net ergens anders veranderd. Probeer het opnieuw.",
     "logged_out": "U bent uitgelogd.",
     "password_different": "De twee nieuwe wachtwoorden zijn niet gelijk.",
     "password_set": "Uw wachtwoord is ingesteld. Log nu in.",
@@ -45,3 +49,8 @@ MESSAGES = {
     "own_account": "U kunt uw eigen account hier niet veranderen.",
     "second_factor_reset": "De tweede stap is gewist. Bij de volgende keer inloggen stelt de eigenaar hem opnieuw in.",
 }
+
+
+def explain(error: Exception) -> str:
+    """The Dutch text of an error raised with a key of MESSAGES; other errors carry their own text."""
+    return MESSAGES.get(str(error), str(error))

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo
 
 from bot import accounts
 from bot.portal.auth import ADDRESS_LIMIT, current_account, limiter
-from bot.portal.labels import MESSAGES
+from bot.portal.labels import MESSAGES, explain
 
 blueprint = Blueprint("passwords", __name__, url_prefix="/portaal")
 
@@ -43,7 +43,7 @@ def set_password(token: str):
         try:
             accounts.set_password_from_link(_db(), token, _secret(), form.new.data)
         except accounts.AccountError as error:
-            flash(str(error), "error")
+            flash(explain(error), "error")
         else:
             flash(MESSAGES["password_set"], "info")
             return redirect(url_for("auth.login"))
@@ -59,7 +59,7 @@ def change_password():
         try:
             accounts.change_password(_db(), current_account(), form.current.data, form.new.data, current_user.token)
         except accounts.AccountError as error:
-            flash(str(error), "error")
+            flash(explain(error), "error")
         else:
             flash(MESSAGES["password_changed"], "info")
             return redirect(url_for("auth.own_account"))

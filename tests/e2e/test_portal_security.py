@@ -94,7 +94,8 @@ def test_a_session_cookie_copied_before_logout_is_refused_after_it(portal):
     assert refused.status_code == 302 and "/portaal/inloggen" in refused.headers["Location"]
 
 
-@pytest.mark.parametrize("column, age", [("last_seen_at", timedelta(minutes=31)), ("created_at", timedelta(hours=8, minutes=1))])
+@pytest.mark.parametrize("column, age", [("last_seen_at", timedelta(minutes=31)),
+                                         ("created_at", timedelta(hours=8, minutes=1))])
 def test_a_session_ends_after_30_minutes_idle_and_8_hours_in_all(portal, column, age):
     client, owner = logged_in(portal, "coordinator", ORG_A)
     assert client.get("/portaal/logboek").status_code == 200
@@ -139,7 +140,8 @@ def test_a_new_account_sets_its_own_password_and_app_through_a_one_time_link(por
     codes = new.submit("/portaal/tweede-stap/instellen", {"code": pyotp.TOTP(secret).now()}).text
     recovery = re.findall(r"<code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</code>", codes)
     assert len(recovery) == 10 and new.get("/portaal/aanmeldingen").status_code == 200
-    stored = _sql(portal, select(accounts_table.c.totp_secret).where(accounts_table.c.email == "nieuw-e2e@portal.example"))
+    stored = _sql(portal, select(accounts_table.c.totp_secret)
+                  .where(accounts_table.c.email == "nieuw-e2e@portal.example"))
     assert stored[0][0] == secret  # and the codes: hashes only
     # A lost phone: a recovery code works once.
     new.submit("/portaal/uitloggen", {}, form_page="/portaal/account")
