@@ -1,8 +1,14 @@
 """Portal sessions and the second factor, over HTTP (Flask's test client) with the portal's clock moved
 by the test: idle and absolute timeouts, codes used once, sessions ended by a password change, and
 login counts shared by every worker through Redis."""
+import re
+
 import pytest
 import redis
+from sqlalchemy import select
+
+from bot.schema import audit_log
+from bot.settings import get_settings
 
 from tests.unit.portal_support import ORG_A, PASSWORD, Browser, code_for, make_account, portal_app
 
@@ -105,3 +111,52 @@ def test_login_counts_are_shared_by_every_worker_through_redis(sqlite_url):
     store.flushdb()
     for worker in workers:
         worker.extensions["wegwijs_db"].close()
+
+
+def _entries(db, action):
+    with db.transaction() as session:
+        return session.execute(select(audit_log.c.account_email, audit_log.c.subject_email)
+                               .where(audit_log.c.action == action)).all()
+
+
+def test_an_administrator_clears_a_lost_second_factor_and_makes_a_new_link_each_once_in_the_log(app, db):
+    admin, admin_account = logged_in(app, db, "administrator", None)
+    supporter = make_account(db, "supporter", ORG_A, "lost-phone@portal.example")
+    admin.submit("/portaal/beheer/accounts", f"/portaal/beheer/accounts/{supporter.id}/tweede-stap-wissen")
+    answer = Browser(app).password_step(supporter.email)
+    assert answer.headers["Location"].endswith("/portaal/tweede-stap/instellen")  # set up anew
+
+    page = admin.submit("/portaal/beheer/accounts", f"/portaal/beheer/accounts/{supporter.id}/link").data.decode()
+    link = re.search(r"http://portal\.example(/portaal/wachtwoord-instellen/[^<\s]+)", page).group(1)
+    assert Browser(app).password_step(supporter.email).status_code == 302  # the old password works until used
+    owner = Browser(app)
+    owner.submit(link, link, {"new": "een nieuw lang wachtwoord", "repeat": "een nieuw lang wachtwoord"})
+    assert Browser(app).password_step(supporter.email).status_code == 401
+    expected = [(admin_account.email, supporter.email)]
+    assert _entries(db, "second_factor_reset") == _entries(db, "password_link") == expected
+    own = [entry for entry in _entries(db, "password_set") if entry.subject_email == supporter.email]
+    assert own == [(supporter.email, supporter.email)] * 2  # when the account was made, and now
+
+
+@pytest.mark.parametrize("environment, storage", [
+    ({"WEGWIJS_PROFILE": "production"}, "redis://127.0.0.1:6379/1"),
+    ({"WEGWIJS_PROFILE": "production", "WEGWIJS_REDIS_URL": "redis://redis.example:6379/2"},
+     "redis://redis.example:6379/2"),
+    ({"WEGWIJS_PROFILE": "production", "WEGWIJS_RATE_LIMIT_STORAGE": "memory://"}, None),
+    ({}, "memory://"),
+])
+def test_production_counts_logins_in_redis_never_per_process(monkeypatch, environment, storage):
+    for name in ("WEGWIJS_PROFILE", "WEGWIJS_REDIS_URL", "WEGWIJS_RATE_LIMIT_STORAGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        if storage is None:
+            with pytest.raises(ValueError, match="memory:// counts login attempts per process"):
+                get_settings()
+        else:
+            assert get_settings().rate_limit_storage == storage
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
