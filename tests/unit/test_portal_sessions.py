@@ -160,3 +160,17 @@ def test_production_counts_logins_in_redis_never_per_process(monkeypatch, enviro
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_a_cookie_from_before_the_login_opens_nothing_after_it(app, db):
+    """Session fixation: someone who planted or copied the browser's cookie before the login gains nothing."""
+    account = make_account(db, "supporter", ORG_A)
+    browser = Browser(app)
+    browser.get("/portaal/inloggen")
+    before = browser.client.get_cookie("session").value
+    assert browser.login(account.email).status_code == 302
+    after = browser.client.get_cookie("session").value
+    planted = Browser(app)
+    planted.client.set_cookie("session", before)
+    assert after != before and planted.get("/portaal/aanmeldingen").status_code == 302
+    assert browser.get("/portaal/aanmeldingen").status_code == 200
