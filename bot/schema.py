@@ -111,8 +111,8 @@ accounts = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("last_login_at", UTCDateTime()),
-    # The second factor (0004): a TOTP secret, confirmed by a first code; the last accepted time step.
-    Column("totp_secret", String(64)),
+    # The second factor (0004): a TOTP secret (encrypted), confirmed by a first code; the last accepted step.
+    Column("totp_secret", String(255)),
     Column("totp_confirmed_at", UTCDateTime()),
     Column("totp_last_step", BigInteger),
     UniqueConstraint("email", name="uq_accounts_email"),

@@ -4,9 +4,14 @@ ten single-use recovery codes when the phone is lost.
 Enrolment: a secret is made and shown once (QR code and text); it counts only after a first code
 from the app confirms it, and then the recovery codes are shown, once. A code is accepted one time
 step either side (clocks differ a little) and never twice.
+
+The secret is kept encrypted (Fernet) with a key derived from the web server's secret key, so a copy
+of the database alone gives nobody's codes. A new secret key makes every stored secret unreadable:
+then administrators clear the second factors and everyone sets up their app again.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -16,6 +21,7 @@ from typing import List, Optional
 import pyotp
 import qrcode
 import qrcode.image.svg
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select, update
 
 from bot import audit
@@ -47,17 +53,31 @@ def _recovery_code() -> str:
     return "-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(4)) for _ in range(4))
 
 
-def secret_for_enrolment(db: Database, account: Account) -> str:
-    """The unconfirmed secret of this account, made now if there is none."""
+def _box(secret_key: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"wegwijs-totp:{secret_key}".encode()).digest()))
+
+
+def _secret(stored: Optional[str], secret_key: str) -> Optional[str]:
+    """The stored secret in clear; None when there is none, or it was kept under another secret key."""
+    try:
+        return _box(secret_key).decrypt(stored.encode()).decode() if stored else None
+    except InvalidToken:
+        return None
+
+
+def secret_for_enrolment(db: Database, account: Account, secret_key: str) -> str:
+    """The unconfirmed secret of this account, made now if there is none (or none readable)."""
     with db.transaction() as session:
         row = session.execute(select(accounts.c.totp_secret, accounts.c.totp_confirmed_at)
                               .where(accounts.c.id == account.id)).one()
         if row.totp_confirmed_at is not None:
             raise SecondFactorError("second_factor_set")
-        if row.totp_secret:
-            return row.totp_secret
+        secret = _secret(row.totp_secret, secret_key)
+        if secret:
+            return secret
         secret = pyotp.random_base32()
-        session.execute(update(accounts).where(accounts.c.id == account.id).values(totp_secret=secret))
+        session.execute(update(accounts).where(accounts.c.id == account.id)
+                        .values(totp_secret=_box(secret_key).encrypt(secret.encode()).decode()))
     return secret
 
 
@@ -83,11 +103,12 @@ def _accepted_step(secret: str, code: str, now: datetime, last_step: Optional[in
     return None
 
 
-def confirm(db: Database, account: Account, code: str, now: datetime) -> List[str]:
+def confirm(db: Database, account: Account, code: str, now: datetime, secret_key: str) -> List[str]:
     """Confirms the enrolment with a first code; returns the recovery codes, to be shown once."""
     with db.transaction() as session:
         row = session.execute(select(accounts).where(accounts.c.id == account.id)).one()
-        step = _accepted_step(row.totp_secret or "", _normal(code), now, None) if row.totp_secret else None
+        secret = _secret(row.totp_secret, secret_key)
+        step = _accepted_step(secret, _normal(code), now, None) if secret else None
         if row.totp_confirmed_at is not None or step is None:
             raise SecondFactorError("code_wrong")
         codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
@@ -99,14 +120,15 @@ def confirm(db: Database, account: Account, code: str, now: datetime) -> List[st
     return codes
 
 
-def verify(db: Database, account: Account, code: str, now: datetime) -> Optional[str]:
+def verify(db: Database, account: Account, code: str, now: datetime, secret_key: str) -> Optional[str]:
     """"totp" or "recovery_code" when the code is right (a recovery code is used up), else None."""
     code = _normal(code)
     with db.transaction() as session:
         row = session.execute(select(accounts).where(accounts.c.id == account.id)).one()
         if row.totp_confirmed_at is None:
             return None
-        step = _accepted_step(row.totp_secret, code, now, row.totp_last_step) if code.isdigit() else None
+        secret = _secret(row.totp_secret, secret_key)
+        step = _accepted_step(secret, code, now, row.totp_last_step) if secret and code.isdigit() else None
         if step is not None:
             session.execute(update(accounts).where(accounts.c.id == account.id).values(totp_last_step=step))
             return "totp"

@@ -190,7 +190,7 @@ def second_step():
     pending, account = login
     form = CodeForm()
     if form.validate_on_submit():
-        how = second_factor.verify(_db(), account, form.code.data, now())
+        how = second_factor.verify(_db(), account, form.code.data, now(), current_app.secret_key)
         if how:
             return redirect(_open_session(pending, account, how))
         audit.write(_db(), "login_failed", subject=account, detail="second_factor")
@@ -206,11 +206,11 @@ def enrol():
     pending, account = login
     if second_factor.is_enrolled(_db(), account.id):
         return redirect(url_for("auth.second_step"))
-    secret = second_factor.secret_for_enrolment(_db(), account)
+    secret = second_factor.secret_for_enrolment(_db(), account, current_app.secret_key)
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = second_factor.confirm(_db(), account, form.code.data, now())
+            codes = second_factor.confirm(_db(), account, form.code.data, now(), current_app.secret_key)
         except second_factor.SecondFactorError as error:
             flash(explain(error), "error")
         else:

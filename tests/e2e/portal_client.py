@@ -21,7 +21,7 @@ def ready_account(database_url: str, secret_key: str, role: str, organisation: O
     email = email or f"{role}-{organisation or 'gemeente'}-{secrets.token_hex(3)}@e2e.example"
     account = accounts.create_account(db, email, f"{role.title()} {organisation or ''}".strip(), role, organisation)
     set_password(db, account, secret_key=secret_key)
-    enrol(db, account, datetime.now(timezone.utc))
+    enrol(db, account, datetime.now(timezone.utc), secret_key)
     db.close()
     return account
 

@@ -53,11 +53,11 @@ def set_password(db, account, password: str = PASSWORD, secret_key: str = "unit-
     accounts.set_password_from_link(db, link.rsplit("/", 1)[1], secret_key, password)
 
 
-def enrol(db, account, moment: datetime) -> None:
+def enrol(db, account, moment: datetime, secret_key: str = "unit-tests") -> None:
     """Sets up the account's authenticator app, confirmed with the code of the time step before
     `moment`, so a login at `moment` has a code that was not used yet."""
-    SECRETS[account.email] = second_factor.secret_for_enrolment(db, account)
-    second_factor.confirm(db, account, code_for(account.email, moment - timedelta(seconds=30)), moment)
+    SECRETS[account.email] = second_factor.secret_for_enrolment(db, account, secret_key)
+    second_factor.confirm(db, account, code_for(account.email, moment - timedelta(seconds=30)), moment, secret_key)
 
 
 def _token(page: bytes) -> str:

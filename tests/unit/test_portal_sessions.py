@@ -174,3 +174,13 @@ def test_a_cookie_from_before_the_login_opens_nothing_after_it(app, db):
     planted.client.set_cookie("session", before)
     assert after != before and planted.get("/portaal/aanmeldingen").status_code == 302
     assert browser.get("/portaal/aanmeldingen").status_code == 200
+
+
+def test_a_stored_secret_is_of_no_use_without_the_servers_secret_key(app, db, sqlite_url):
+    account = make_account(db, "supporter", ORG_A)
+    other_key = portal_app(sqlite_url)
+    other_key.config["SECRET_KEY"] = "another secret key"
+    browser = Browser(other_key)
+    assert browser.login(account.email).status_code == 401  # the right code, unreadable secret: refused
+    assert Browser(app).login(account.email).status_code == 302
+    other_key.extensions["wegwijs_db"].close()

@@ -37,7 +37,8 @@ def upgrade() -> None:
     with op.batch_alter_table("accounts") as batch:
         # No password until the account's owner sets one through their one-time link.
         batch.alter_column("password_hash", existing_type=sa.String(255), nullable=True)
-        batch.add_column(sa.Column("totp_secret", sa.String(64)))
+        # Encrypted (Fernet, with a key derived from the secret key): a database copy gives no codes.
+        batch.add_column(sa.Column("totp_secret", sa.String(255)))
         batch.add_column(_time("totp_confirmed_at"))
         # The last time step a code was accepted for: the same code is not accepted twice.
         batch.add_column(sa.Column("totp_last_step", sa.BigInteger))
