@@ -171,9 +171,10 @@ def authenticate(db: Database, email: str, password: str) -> Optional[Account]:
     typed is never kept: it may be a password typed into the wrong field)."""
     with db.transaction() as session:
         row = session.execute(select(accounts).where(accounts.c.email == email.strip().lower())).first()
-        if not _verifies(row.password_hash if row is not None else None, password) or not row.active:
-            audit.record(session, "login_failed", subject=_account(row) if row is not None else None,
-                         detail="password" if row is not None else "unknown_account")
+        verified = _verifies(row.password_hash if row is not None else None, password)
+        if not verified or not row.active:
+            reason = "unknown_account" if row is None else "password" if not verified else "blocked"
+            audit.record(session, "login_failed", subject=_account(row) if row is not None else None, detail=reason)
             return None
         stored_hash = row.password_hash
         changes = {"last_login_at": datetime.now(timezone.utc)}

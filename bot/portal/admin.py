@@ -39,7 +39,7 @@ def _account_form() -> AccountForm:
     return form
 
 
-def _link_for(account: accounts.Account, fresh: bool) -> str:
+def _one_time_link(account: accounts.Account, fresh: bool) -> str:
     settings = current_app.config["WEGWIJS_SETTINGS"]
     if fresh:
         return accounts.new_password_link(_db(), account, settings.secret_key, settings.public_url, current_account())
@@ -65,7 +65,7 @@ def account_list():
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            return _accounts_page(_account_form(), _link_for(created, fresh=False), created)
+            return _accounts_page(_account_form(), _one_time_link(created, fresh=False), created)
     return _accounts_page(form)
 
 
@@ -91,7 +91,7 @@ def change_account(account_id: int, change: str):
 @role_required("administrator")
 def new_link(account_id: int):
     account = _other_account(account_id)
-    return _accounts_page(_account_form(), _link_for(account, fresh=True), account)
+    return _accounts_page(_account_form(), _one_time_link(account, fresh=True), account)
 
 
 @blueprint.route("/accounts/<int:account_id>/tweede-stap-wissen", methods=["POST"])
@@ -108,8 +108,7 @@ def reset_second_factor(account_id: int):
 @blueprint.route("/logboek")
 @role_required("administrator")
 def audit_log():
-    return render_template("portal/audit.html", entries=audit.entries_for(_db(), current_account()),
-                           heading="Logboek van accounts en statistiek")
+    return render_template("portal/audit.html", entries=audit.entries_for(_db(), current_account()))
 
 
 @blueprint.route("/organisaties")

@@ -154,5 +154,4 @@ def reassign(reference: str):
 @blueprint.route("/logboek")
 @role_required("coordinator")
 def audit():
-    return render_template("portal/audit.html", entries=entries_for(_db(), current_account()),
-                           heading="Logboek van uw organisatie")
+    return render_template("portal/audit.html", entries=entries_for(_db(), current_account()))

@@ -23,7 +23,7 @@ LABELS = {
               "free_text_viewed": "vrije tekst bekeken"},
     # A coded detail of an audit entry; others (a role, a figure) are shown through their own labels.
     "audit_detail": {"password": "verkeerd wachtwoord", "unknown_account": "onbekend e-mailadres",
-                     "second_factor": "verkeerde code", "totp": "met code uit de app",
+                     "second_factor": "verkeerde code", "blocked": "account geblokkeerd", "totp": "met code uit de app",
                      "recovery_code": "met een herstelcode", "enrolled": "eerste keer met de app"},
     "urgency": {"urgent": "Zo snel mogelijk", "soon": "Binnen een paar weken", "no_rush": "Geen haast"},
     "month": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
