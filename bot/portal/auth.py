@@ -142,7 +142,8 @@ def _pending_account() -> str:
 
 
 @blueprint.errorhandler(429)
-def _too_many(_):
+def too_many(_):
+    """A Dutch page for the limits, with the login form to try again later."""
     flash(MESSAGES["too_many"], "error")
     return render_template("portal/login.html", form=LoginForm()), 429
 

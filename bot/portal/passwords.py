@@ -8,10 +8,11 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
 from bot import accounts
-from bot.portal.auth import ADDRESS_LIMIT, current_account, limiter
+from bot.portal.auth import ADDRESS_LIMIT, current_account, limiter, too_many
 from bot.portal.labels import MESSAGES, explain
 
 blueprint = Blueprint("passwords", __name__, url_prefix="/portaal")
+blueprint.register_error_handler(429, too_many)
 
 
 class NewPasswordForm(FlaskForm):
