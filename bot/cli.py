@@ -4,7 +4,7 @@
   bot chat           chat with the running bot in the terminal (REST channel)
   bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
                      the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
-  bot accounts create EMAIL --role ROLE [--organisation ID] | link EMAIL | list
+  bot accounts create EMAIL --role ROLE [--organisation ID] | link EMAIL | reset-second-factor EMAIL | list
                      portal accounts: each new account gets a one-time link to set its password
   bot notifications run [--once]
                      send the organisations' notifications (a worker, or once from cron)

@@ -5,8 +5,9 @@ import argparse
 import getpass
 import logging
 import sys
+from typing import Optional
 
-from bot import accounts, notifications
+from bot import accounts, notifications, second_factor
 from bot.database import Database, StoreUnavailable
 from bot.handoff_store import HandoffStore
 from bot.municipality import current_municipality
@@ -43,14 +44,30 @@ def accounts_create(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def accounts_link(db: Database, args: argparse.Namespace) -> int:
-    found = [a for a in accounts.list_accounts(db) if a.email == args.email.strip().lower()]
+def _named(db: Database, email: str) -> Optional[accounts.Account]:
+    found = [a for a in accounts.list_accounts(db) if a.email == email.strip().lower()]
     if not found:
-        print(f"Geen account met het e-mailadres {args.email}.", file=sys.stderr)
+        print(f"Geen account met het e-mailadres {email}.", file=sys.stderr)
+    return found[0] if found else None
+
+
+def accounts_link(db: Database, args: argparse.Namespace) -> int:
+    account = _named(db, args.email)
+    if account is None:
         return 2
     settings = get_settings()
-    _print_link(found[0], accounts.new_password_link(db, found[0], settings.secret_key, settings.public_url,
-                                                     by_label=operator()))
+    _print_link(account, accounts.new_password_link(db, account, settings.secret_key, settings.public_url,
+                                                    by_label=operator()))
+    return 0
+
+
+def accounts_reset_second_factor(db: Database, args: argparse.Namespace) -> int:
+    """For an administrator who lost both phone and recovery codes: no one else in the portal can help."""
+    account = _named(db, args.email)
+    if account is None:
+        return 2
+    second_factor.reset(db, account, by_label=operator())
+    print(f"De tweede stap van {account.email} is gewist; bij het volgende inloggen stelt die hem opnieuw in.")
     return 0
 
 
@@ -94,7 +111,8 @@ def with_database(args: argparse.Namespace) -> int:
 def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse._SubParsersAction) -> None:
     accounts_parser = commands.add_parser("accounts", help="portal accounts")
     accounts_parser.set_defaults(run=with_database)
-    actions = accounts_parser.add_subparsers(dest="action_name", metavar="create|link|list", required=True)
+    actions = accounts_parser.add_subparsers(dest="action_name", metavar="create|link|reset-second-factor|list",
+                                             required=True)
     create = actions.add_parser("create", help="a new account; prints the one-time link that sets its password")
     create.add_argument("email")
     create.add_argument("--name", default="")
@@ -104,6 +122,9 @@ def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse
     link = actions.add_parser("link", help="a new one-time link for an account (forgotten password)")
     link.add_argument("email")
     link.set_defaults(action=accounts_link)
+    reset = actions.add_parser("reset-second-factor", help="clear a lost second factor (set up again at login)")
+    reset.add_argument("email")
+    reset.set_defaults(action=accounts_reset_second_factor)
     actions.add_parser("list", help="every account").set_defaults(action=accounts_list)
 
     notify_parser = commands.add_parser("notifications", help="send the organisations' notifications")

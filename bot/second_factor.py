@@ -140,10 +140,11 @@ def verify(db: Database, account: Account, code: str, now: datetime, secret_key:
     return None
 
 
-def reset(db: Database, account: Account, by: Account) -> None:
-    """An administrator removes a lost second factor: the owner sets up a new one at their next login."""
+def reset(db: Database, account: Account, by: Optional[Account] = None, by_label: Optional[str] = None) -> None:
+    """An administrator (or the operator, for the last administrator) removes a lost second factor: the
+    owner sets up a new one at their next login."""
     with db.transaction() as session:
         session.execute(update(accounts).where(accounts.c.id == account.id)
                         .values(totp_secret=None, totp_confirmed_at=None, totp_last_step=None))
         session.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account.id))
-        audit.record(session, "second_factor_reset", by, subject=account)
+        audit.record(session, "second_factor_reset", by, actor_label=by_label, subject=account)

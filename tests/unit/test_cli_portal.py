@@ -32,16 +32,22 @@ def test_an_administrator_creates_accounts_from_the_command_line(configured_stor
     accounts.set_password_from_link(configured_store, fresh, secret, "een ander lang wachtwoord")
     assert accounts.authenticate(configured_store, "an@meedenkers.example", "een lang wachtwoord") is None
 
+    assert main(["accounts", "reset-second-factor", "an@meedenkers.example"]) == 0
+    assert "is gewist" in capsys.readouterr().out
+    assert main(["accounts", "link", "niemand@x.example"]) == 2
+
     assert main(["accounts", "create", "c@x.example", "--role", "supporter", "--organisation", "bestaat-niet"]) == 2
     assert "Onbekende organisatie" in capsys.readouterr().err
     assert main(["accounts", "list"]) == 0
     assert "an@meedenkers.example" in capsys.readouterr().out
     with configured_store.transaction() as session:
         logged = session.execute(select(audit_log.c.account_email, audit_log.c.action, audit_log.c.subject_email)
-                                 .where(audit_log.c.action.in_(("account_created", "password_link")))).all()
+                                 .where(audit_log.c.action.in_(("account_created", "password_link",
+                                                                "second_factor_reset")))).all()
     operator = f"cli:{getpass.getuser()}"
     assert [tuple(row) for row in logged] == [(operator, "account_created", "an@meedenkers.example"),
-                                              (operator, "password_link", "an@meedenkers.example")]
+                                              (operator, "password_link", "an@meedenkers.example"),
+                                              (operator, "second_factor_reset", "an@meedenkers.example")]
 
 
 def test_purge_deletes_what_ended_longer_ago_than_the_retention(configured_store, monkeypatch, capsys):
