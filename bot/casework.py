@@ -11,10 +11,11 @@ from typing import List, Optional
 
 from sqlalchemy import and_, false, func, select, update
 
+from bot import audit
 from bot.accounts import Account
 from bot.database import Database
 from bot.handoff_store import StoredHandoff, from_row, add_event, normalise_reference
-from bot.schema import accounts, audit_log, handoff_events, handoffs
+from bot.schema import accounts, handoff_events, handoffs
 
 OUTCOMES = ("contacted", "referred", "closed")
 # Outcomes that end the supporter's work on the handoff.
@@ -87,10 +88,7 @@ def _find(session, account: Account, reference: str) -> Optional[StoredHandoff]:
 
 
 def _audit(session, account: Account, handoff: StoredHandoff, action: str) -> None:
-    session.execute(audit_log.insert().values(
-        at=datetime.now(timezone.utc), account_id=account.id, account_email=account.email,
-        organisation_id=handoff.organisation_id, reference=handoff.reference, action=action,
-    ))
+    audit.record(session, action, account, organisation_id=handoff.organisation_id, reference=handoff.reference)
 
 
 def open_handoff(db: Database, account: Account, reference: str, purpose: str = "viewed") -> Optional[Case]:
@@ -180,13 +178,3 @@ def reassign(db: Database, account: Account, reference: str, organisation_id: st
     values = {"organisation_id": organisation_id, "organisation_choice": "matched", "status": "new",
               "assigned_account_id": None, "picked_up_at": None}
     _change(db, account, reference, "reassigned", _open, values, organisation_id=organisation_id)
-
-
-def audit_entries(db: Database, account: Account, limit: int = 200) -> list:
-    """The audit log of a coordinator's organisation, newest first."""
-    if account.role != "coordinator":
-        return []
-    query = (select(audit_log).where(audit_log.c.organisation_id == account.organisation_id)
-             .order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit))
-    with db.transaction() as session:
-        return session.execute(query).all()

@@ -6,8 +6,8 @@
   bot chat           chat with the running bot in the terminal (REST channel)
   bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
                      the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
-  bot accounts create EMAIL --role ROLE [--organisation ID] | list
-                     portal accounts
+  bot accounts create EMAIL --role ROLE [--organisation ID] | link EMAIL | reset-second-factor EMAIL | list
+                     portal accounts: each new account gets a one-time link to set its password
   bot notifications run [--once]
                      send the organisations' notifications (a worker, or once from cron)
   bot statistics update | purge-conversations
@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from bot import cli_portal
+from bot import audit, cli_portal
 from bot.handoff_store import HandoffStore, StoredHandoff, normalise_reference
 from bot.intake import SKIPPED
 from bot.municipality import ConfigurationError, load_municipality
@@ -173,6 +173,9 @@ def handoffs_show(store: HandoffStore, args: argparse.Namespace) -> int:
     handoff = store.get(args.reference)
     if handoff is None:
         return _unknown(args.reference)
+    # The operator reads what the resident told, as a supporter does in the portal: that is audited too.
+    audit.write(store, "viewed", actor_label=cli_portal.operator(), organisation_id=handoff.organisation_id,
+                reference=handoff.reference, detail="cli")
     for label, value in _details(handoff):
         print(f"{label:<34}{value}")
     return 0

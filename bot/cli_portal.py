@@ -5,8 +5,9 @@ import argparse
 import getpass
 import logging
 import sys
+from typing import Optional
 
-from bot import accounts, notifications
+from bot import accounts, notifications, second_factor
 from bot.database import Database, StoreUnavailable
 from bot.handoff_store import HandoffStore
 from bot.municipality import current_municipality
@@ -14,14 +15,15 @@ from bot.schema import ROLES
 from bot.settings import get_settings
 
 
-def _password() -> str:
-    """Typed twice at a terminal; read from standard input when a script pipes it in."""
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Wachtwoord: ")
-    if getpass.getpass("Nog een keer: ") != first:
-        raise accounts.AccountError("De wachtwoorden zijn niet gelijk.")
-    return first
+def operator() -> str:
+    """Who ran a command, for the audit log: the operating-system user."""
+    return f"cli:{getpass.getuser()}"
+
+
+def _print_link(account: accounts.Account, link: str) -> None:
+    print(f"Geef deze link aan {account.email}; daarmee kiest die zelf een wachtwoord. De link werkt één keer, "
+          f"{accounts.PASSWORD_LINK_HOURS // 24} dagen lang:")
+    print(link)
 
 
 def accounts_create(db: Database, args: argparse.Namespace) -> int:
@@ -31,12 +33,41 @@ def accounts_create(db: Database, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        created = accounts.create_account(db, args.email, args.name or args.email, _password(), args.role,
-                                          args.organisation)
+        created = accounts.create_account(db, args.email, args.name or args.email, args.role, args.organisation,
+                                          by_label=operator())
     except accounts.AccountError as error:
         print(error, file=sys.stderr)
         return 2
     print(f"Account {created.email} ({created.role}) gemaakt.")
+    settings = get_settings()
+    _print_link(created, accounts.password_link(db, created, settings.secret_key, settings.public_url))
+    return 0
+
+
+def _named(db: Database, email: str) -> Optional[accounts.Account]:
+    found = [a for a in accounts.list_accounts(db) if a.email == email.strip().lower()]
+    if not found:
+        print(f"Geen account met het e-mailadres {email}.", file=sys.stderr)
+    return found[0] if found else None
+
+
+def accounts_link(db: Database, args: argparse.Namespace) -> int:
+    account = _named(db, args.email)
+    if account is None:
+        return 2
+    settings = get_settings()
+    _print_link(account, accounts.new_password_link(db, account, settings.secret_key, settings.public_url,
+                                                    by_label=operator()))
+    return 0
+
+
+def accounts_reset_second_factor(db: Database, args: argparse.Namespace) -> int:
+    """For an administrator who lost both phone and recovery codes: no one else in the portal can help."""
+    account = _named(db, args.email)
+    if account is None:
+        return 2
+    second_factor.reset(db, account, by_label=operator())
+    print(f"De tweede stap van {account.email} is gewist; bij het volgende inloggen stelt die hem opnieuw in.")
     return 0
 
 
@@ -80,13 +111,20 @@ def with_database(args: argparse.Namespace) -> int:
 def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse._SubParsersAction) -> None:
     accounts_parser = commands.add_parser("accounts", help="portal accounts")
     accounts_parser.set_defaults(run=with_database)
-    actions = accounts_parser.add_subparsers(dest="action_name", metavar="create|list", required=True)
-    create = actions.add_parser("create", help="a new account (password asked, or read from stdin)")
+    actions = accounts_parser.add_subparsers(dest="action_name", metavar="create|link|reset-second-factor|list",
+                                             required=True)
+    create = actions.add_parser("create", help="a new account; prints the one-time link that sets its password")
     create.add_argument("email")
     create.add_argument("--name", default="")
     create.add_argument("--role", choices=ROLES, required=True)
     create.add_argument("--organisation", help="social map id; for supporters and coordinators")
     create.set_defaults(action=accounts_create)
+    link = actions.add_parser("link", help="a new one-time link for an account (forgotten password)")
+    link.add_argument("email")
+    link.set_defaults(action=accounts_link)
+    reset = actions.add_parser("reset-second-factor", help="clear a lost second factor (set up again at login)")
+    reset.add_argument("email")
+    reset.set_defaults(action=accounts_reset_second_factor)
     actions.add_parser("list", help="every account").set_defaults(action=accounts_list)
 
     notify_parser = commands.add_parser("notifications", help="send the organisations' notifications")

@@ -5,6 +5,12 @@ handoff is never stored without its notifications, and the conversation never wa
 server. A worker (`bot notifications run`) sends what is due and retries failures with growing
 waits. Messages carry the reference, the urgency and a link: never a name, contact detail or the
 resident's own words.
+
+Mail goes over TLS whose certificate is checked (the system's store or WEGWIJS_SMTP_CA_FILE), with
+STARTTLS or implicit TLS; a server that does not offer STARTTLS gets nothing, and no password is
+sent without TLS. Webhooks go to https:// only (http:// to a loopback address only when
+WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP says so), carry an event id, and are signed with a timestamp the
+receiver checks against REPLAY_WINDOW_SECONDS (`verify_webhook`).
 """
 from __future__ import annotations
 
@@ -14,11 +20,14 @@ import json
 import logging
 import os
 import smtplib
+import ssl
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-from typing import List, Optional, Tuple
+from typing import List, MutableMapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import and_, select, update
@@ -27,8 +36,8 @@ from bot.database import Database
 from bot.handoff_store import add_event
 from bot.intake import URGENCIES
 from bot.schema import handoffs, notifications
-from bot.settings import Settings
-from bot.social_map import Organisation
+from bot.settings import Settings, SmtpSettings
+from bot.social_map import Organisation, is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,9 @@ LONGEST_WAIT_SECONDS = 3600
 # A worker that claims a message owns it this long; a crashed worker's claim runs out.
 CLAIM_SECONDS = 120
 SEND_TIMEOUT_SECONDS = 10
+# A receiver accepts a webhook whose timestamp is at most this far from its own clock, and each event
+# id once within it: a message caught on the way cannot be sent again later.
+REPLAY_WINDOW_SECONDS = 300
 URGENCY_TEXT = {"urgent": "zo snel mogelijk", "soon": "binnen een paar weken", "no_rush": "geen haast"}
 
 
@@ -63,10 +75,13 @@ class Notice:
     urgency: str
     created_at: datetime
     link: str
+    # The same for every attempt at one message, so a receiver that got it twice can tell.
+    event_id: str = ""
 
     def as_json(self) -> dict:
-        return {"event": "handoff.created", "reference": self.reference, "organisation_id": self.organisation_id,
-                "urgency": self.urgency, "created_at": self.created_at.isoformat(), "url": self.link}
+        return {"id": self.event_id, "event": "handoff.created", "reference": self.reference,
+                "organisation_id": self.organisation_id, "urgency": self.urgency,
+                "created_at": self.created_at.isoformat(), "url": self.link}
 
 
 def urgency_of(stored: Optional[str]) -> str:
@@ -88,12 +103,28 @@ def _email(notice: Notice, to: str, settings: Settings) -> None:
         f"Dit bericht bevat bewust geen gegevens van de inwoner. Log in om de aanmelding te lezen.\n"
     )
     smtp = settings.smtp
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=SEND_TIMEOUT_SECONDS) as server:
-        if smtp.starttls:
-            server.starttls()
+    with _smtp_connection(smtp) as server:
         if smtp.username:
+            if not isinstance(server.sock, ssl.SSLSocket):
+                raise RuntimeError("SMTP: no login without TLS")
             server.login(smtp.username, smtp.password)
         server.send_message(message)
+
+
+def _smtp_connection(smtp: SmtpSettings) -> smtplib.SMTP:
+    """A connection over TLS whose certificate and host name are checked; "none" only to a local relay
+    (settings refuse it elsewhere). A server that offers no STARTTLS raises: nothing goes in the clear."""
+    context = ssl.create_default_context(cafile=smtp.ca_file or None)
+    if smtp.tls == "implicit":
+        return smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SEND_TIMEOUT_SECONDS, context=context)
+    server = smtplib.SMTP(smtp.host, smtp.port, timeout=SEND_TIMEOUT_SECONDS)
+    if smtp.tls == "starttls":
+        try:
+            server.starttls(context=context)
+        except Exception:
+            server.close()
+            raise
+    return server
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -101,16 +132,49 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def _webhook(notice: Notice, url: str, organisation: Organisation) -> None:
+def verify_webhook(secret: str, headers: MutableMapping[str, str], body: bytes, seen: MutableMapping[str, float],
+                   now: Optional[float] = None) -> dict:
+    """What a receiver does with a webhook (this is the reference the README describes): checks the
+    signature and the timestamp window, refuses an event id it saw within the window, and returns the
+    event. `seen` maps event ids to when they came; entries older than the window are dropped."""
+    now = time.time() if now is None else now
+    timestamp = headers.get("X-Wegwijs-Timestamp", "")
+    if not hmac.compare_digest(signature(secret, timestamp, body), headers.get("X-Wegwijs-Signature", "")):
+        raise ValueError("webhook: wrong signature")
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > REPLAY_WINDOW_SECONDS:
+        raise ValueError("webhook: timestamp outside the replay window")
+    for old in [event for event, at in seen.items() if now - at > REPLAY_WINDOW_SECONDS]:
+        del seen[old]
+    event = json.loads(body)
+    if event.get("id") in seen:
+        raise ValueError("webhook: event already received")
+    seen[event["id"]] = now
+    return event
+
+
+def check_webhook_url(url: str, allow_loopback_http: bool) -> None:
+    """https only: a webhook crosses networks. Plain http only to this machine, and only when allowed."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and allow_loopback_http and is_loopback(parts.hostname):
+        return
+    raise ValueError(f"webhook {parts.scheme}://{parts.hostname}: only https:// is allowed")
+
+
+def _webhook(notice: Notice, url: str, organisation: Organisation, settings: Settings) -> None:
+    check_webhook_url(url, settings.webhook_allow_loopback_http)
     secret = os.getenv(organisation.notify.webhook_secret_env or "", "")
     if not secret:
         raise RuntimeError(f"no webhook secret: set {organisation.notify.webhook_secret_env} in .env")
     body = json.dumps(notice.as_json(), sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    response = requests.post(url, data=body, timeout=SEND_TIMEOUT_SECONDS, headers={
-        "Content-Type": "application/json", "X-Wegwijs-Timestamp": timestamp,
+    # No redirects: a 30x could lead the message to http:// or elsewhere.
+    response = requests.post(url, data=body, timeout=SEND_TIMEOUT_SECONDS, allow_redirects=False, headers={
+        "Content-Type": "application/json", "X-Wegwijs-Timestamp": timestamp, "X-Wegwijs-Event": notice.event_id,
         "X-Wegwijs-Signature": signature(secret, timestamp, body)})
-    response.raise_for_status()
+    if response.status_code >= 300:
+        raise RuntimeError(f"webhook answered HTTP {response.status_code}")
 
 
 def _claim_due(db: Database, now: datetime, limit: int) -> List[tuple]:
@@ -138,12 +202,13 @@ def deliver_due(db: Database, settings: Settings, organisations: List[Organisati
     sent = 0
     for row in _claim_due(db, now, limit):
         notice = Notice(row.reference, row.organisation_id, urgency_of(row.urgency), row.handoff_created_at,
-                        f"{settings.public_url}/portaal/aanmeldingen/{row.reference}")
+                        f"{settings.public_url}/portaal/aanmeldingen/{row.reference}",
+                        str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.public_url}/notifications/{row.id}")))
         try:
             if row.channel == "email":
                 _email(notice, row.target, settings)
             else:
-                _webhook(notice, row.target, by_id[row.organisation_id])
+                _webhook(notice, row.target, by_id[row.organisation_id], settings)
         except Exception as error:  # any failure is retried; the reason is shown to administrators
             _failed(db, row, error)
             continue

@@ -9,6 +9,7 @@ from typing import Optional
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -102,15 +103,46 @@ accounts = Table(
     Column("id", Integer, primary_key=True),
     Column("email", String(255), nullable=False),
     Column("name", String(255), nullable=False),
-    Column("password_hash", String(255), nullable=False),
+    # Empty until the account's owner sets a password through their one-time link (0004).
+    Column("password_hash", String(255)),
     Column("role", String(16), nullable=False),
     # The organisation (a social map id) a supporter or coordinator works for.
     Column("organisation_id", String(255)),
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("last_login_at", UTCDateTime()),
+    # The second factor (0004): a TOTP secret (encrypted), confirmed by a first code; the last accepted step.
+    Column("totp_secret", String(255)),
+    Column("totp_confirmed_at", UTCDateTime()),
+    Column("totp_last_step", BigInteger),
     UniqueConstraint("email", name="uq_accounts_email"),
     CheckConstraint(_in("role", ROLES), name="ck_accounts_role"),
+)
+
+# Single-use codes for when the phone with the authenticator app is lost; only their hashes are kept.
+recovery_codes = Table(
+    "recovery_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", name="fk_recovery_codes_account"), nullable=False,
+           index=True),
+    Column("code_hash", String(128), nullable=False),
+    Column("used_at", UTCDateTime()),
+)
+
+# Server-side portal sessions: the cookie holds a random token, the table its hash. A session ends at
+# logout, when the account is blocked, after 30 minutes idle or 8 hours in all.
+portal_sessions = Table(
+    "portal_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", name="fk_portal_sessions_account"), nullable=False,
+           index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    # Empty while only the password was given: the session opens no page until the second factor.
+    Column("second_factor_at", UTCDateTime()),
+    Column("ended_at", UTCDateTime()),
 )
 
 # The timeline of a handoff: created, routed, notified, picked up, notes, reassigned, outcome.
@@ -128,7 +160,8 @@ handoff_events = Table(
     Column("text", Text),
 )
 
-# Who saw or changed which handoff. Keeps only the reference, so it outlives the handoff itself.
+# Who saw or changed which handoff, and every account event (bot/audit.py). Keeps only the reference,
+# so it outlives the handoff itself. Append-only: in PostgreSQL a trigger refuses UPDATE and DELETE.
 audit_log = Table(
     "audit_log",
     metadata,
@@ -137,8 +170,12 @@ audit_log = Table(
     Column("account_id", Integer),
     Column("account_email", String(255)),
     Column("organisation_id", String(255), index=True),
-    Column("reference", String(16), nullable=False),
+    Column("reference", String(16)),
     Column("action", String(32), nullable=False),
+    # The account an account event is about (0004), and a coded detail: a role, a figure, never free text.
+    Column("subject_account_id", Integer),
+    Column("subject_email", String(255)),
+    Column("detail", String(255)),
 )
 
 # The outbox: one row per message to an organisation about a handoff, sent and retried by a worker.

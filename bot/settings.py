@@ -66,6 +66,11 @@ class Settings:
     # A widget conversation ends after this many minutes without a message, and this many hours after it began.
     widget_idle_minutes: int = 60
     widget_max_hours: int = 8
+    # Portal sessions end after this long without a request, and this long after the login (ASVS 3.3).
+    portal_idle_minutes: int = 30
+    portal_session_hours: int = 8
+    # Webhooks go over https only; http to a loopback address only when this says so (tests).
+    webhook_allow_loopback_http: bool = False
 
 
 def _database_url(raw: str) -> str:
@@ -84,7 +89,10 @@ class SmtpSettings:
     sender: str
     username: str = ""
     password: str = ""
-    starttls: bool = False
+    # "starttls" (port 587 or 25), "implicit" (port 465), or "none": only to a relay on this machine.
+    tls: str = "starttls"
+    # A CA bundle to check the server's certificate with, instead of the system's store.
+    ca_file: str = ""
 
 
 def _int(name: str, default: int) -> int:
@@ -95,15 +103,43 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+SMTP_TLS_MODES = ("starttls", "implicit", "none")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _flag(name: str) -> bool:
+    return os.getenv(name, "false").lower() in ("1", "true", "yes")
+
+
 def _smtp() -> SmtpSettings:
-    return SmtpSettings(
+    smtp = SmtpSettings(
         host=os.getenv("WEGWIJS_SMTP_HOST", "localhost"),
         port=_int("WEGWIJS_SMTP_PORT", 25),
         sender=os.getenv("WEGWIJS_SMTP_FROM", "wegwijs@localhost"),
         username=os.getenv("WEGWIJS_SMTP_USERNAME", ""),
         password=os.getenv("WEGWIJS_SMTP_PASSWORD", ""),
-        starttls=os.getenv("WEGWIJS_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+        tls=os.getenv("WEGWIJS_SMTP_TLS", "starttls").lower(),
+        ca_file=os.getenv("WEGWIJS_SMTP_CA_FILE", ""),
     )
+    if smtp.tls not in SMTP_TLS_MODES:
+        raise ValueError(f"WEGWIJS_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {smtp.tls!r}")
+    if smtp.tls == "none" and (smtp.host not in LOOPBACK_HOSTS or smtp.username):
+        raise ValueError("WEGWIJS_SMTP_TLS=none is only for a mail relay on this machine (localhost), "
+                         "without WEGWIJS_SMTP_USERNAME: a password or mail may not cross a network in the clear")
+    if smtp.ca_file and not Path(smtp.ca_file).is_file():
+        raise ValueError(f"WEGWIJS_SMTP_CA_FILE: no file at {smtp.ca_file}")
+    return smtp
+
+
+def _rate_limit_storage() -> str:
+    """Login attempts are counted once for all workers in production: in its Redis, unless set apart."""
+    production = os.getenv("WEGWIJS_PROFILE") == "production"
+    storage = os.getenv("WEGWIJS_RATE_LIMIT_STORAGE") or (
+        os.getenv("WEGWIJS_REDIS_URL", "redis://127.0.0.1:6379/1") if production else "memory://")
+    if production and not storage.startswith(("redis://", "rediss://")):
+        raise ValueError("WEGWIJS_PROFILE=production needs WEGWIJS_RATE_LIMIT_STORAGE=redis://...: "
+                         "memory:// counts login attempts per process")
+    return storage
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +151,7 @@ def get_settings() -> Settings:
         database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
         secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated(GENERATED_SECRET_FILE, 48),
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
-        rate_limit_storage=os.getenv("WEGWIJS_RATE_LIMIT_STORAGE", "memory://"),
+        rate_limit_storage=_rate_limit_storage(),
         smtp=_smtp(),
         handoff_retention_days=_bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650),
         widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
@@ -132,6 +168,9 @@ def get_settings() -> Settings:
         widget_relay_slots=_bounded_int("WEGWIJS_WIDGET_RELAY_SLOTS", 3, 1, 64),
         widget_idle_minutes=_bounded_int("WEGWIJS_WIDGET_IDLE_MINUTES", 60, 1, 24 * 60),
         widget_max_hours=_bounded_int("WEGWIJS_WIDGET_MAX_HOURS", 8, 1, 7 * 24),
+        portal_idle_minutes=_bounded_int("WEGWIJS_PORTAL_IDLE_MINUTES", 30, 1, 30),
+        portal_session_hours=_bounded_int("WEGWIJS_PORTAL_SESSION_HOURS", 8, 1, 12),
+        webhook_allow_loopback_http=_flag("WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP"),
     )
 
 

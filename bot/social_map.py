@@ -5,8 +5,10 @@ target group, the kind of supporter asked for, and language.
 """
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import List, Optional
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, conlist, constr, validator
 
@@ -36,6 +38,16 @@ PREFERRED_KIND = {"professional": "formal", "volunteer": "informal", "expert_by_
 MAX_MATCHES = 3
 
 
+def is_loopback(host: Optional[str]) -> bool:
+    """This machine itself: the only place a webhook may go without TLS (and only in tests)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
 class Notify(BaseModel):
     """How an organisation hears of a new handoff: an e-mail address and/or a case system's webhook.
     The webhook's signing secret stays out of this file: the environment variable named here holds it."""
@@ -46,6 +58,13 @@ class Notify(BaseModel):
 
     class Config:
         extra = "forbid"
+
+    @validator("webhook_url")
+    def _https(cls, value: Optional[str]) -> Optional[str]:
+        parts = urlsplit(value or "")
+        if value and parts.scheme != "https" and not is_loopback(parts.hostname):
+            raise ValueError("a webhook_url must start with https:// (a webhook crosses networks)")
+        return value
 
     @validator("webhook_secret_env", always=True)
     def _secret_with_webhook(cls, value: Optional[str], values: dict) -> Optional[str]:

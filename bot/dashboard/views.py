@@ -6,12 +6,13 @@ import io
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from bot.dashboard.period import period_from
+from bot import audit
+from bot.dashboard.period import SETTLE_DAYS, months, period_from
 from bot.portal import database
-from bot.portal.auth import role_required
+from bot.portal.auth import current_account, now, role_required
 from bot.statistics.charts import svg
 from bot.statistics.report import FIGURES, csv_rows, figures
-from bot.statistics.store import StatisticsStore
+from bot.statistics.store import LOCAL_TIME, StatisticsStore
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/portaal/statistiek", template_folder="templates")
 
@@ -26,20 +27,33 @@ def _store() -> StatisticsStore:
     return StatisticsStore(database())
 
 
+def _today():
+    return now().astimezone(LOCAL_TIME).date()
+
+
+def _period(settled: bool = True):
+    return period_from(request.args, _today(), settled)
+
+
 def _figure(slug: str):
     if slug not in FIGURES:
         abort(404)
-    period = period_from(request.args)
+    period = _period()
     rows = _store().conversations(period.start, period.end)
     return period, figures(rows, period.start, period.end, [slug])[0]
+
+
+def _audit(action: str, period, what: str = "") -> None:
+    audit.write(database(), action, current_account(), detail=f"{what} {period.as_query()['maand']}".strip())
 
 
 @blueprint.get("")
 @role_required(*FIGURE_ROLES)
 def index():
-    period = period_from(request.args)
+    period = _period()
     rows = _store().conversations(period.start, period.end)
-    return render_template("dashboard/index.html", period=period,
+    _audit("statistics_viewed", period)
+    return render_template("dashboard/index.html", period=period, months=months(_today()), settle_days=SETTLE_DAYS,
                            figures=figures(rows, period.start, period.end))
 
 
@@ -54,6 +68,7 @@ def chart(slug: str):
 @role_required(*FIGURE_ROLES)
 def export(slug: str):
     period, figure = _figure(slug)
+    _audit("statistics_exported", period, slug)
     buffer = io.StringIO()
     # Semicolons: what Dutch spreadsheet programs expect.
     csv.writer(buffer, delimiter=";").writerows(csv_rows(figure))
@@ -65,6 +80,7 @@ def export(slug: str):
 @blueprint.get("/vrije-tekst")
 @role_required(*FREE_TEXT_ROLES)
 def free_text():
-    period = period_from(request.args)
-    return render_template("dashboard/free_text.html", period=period,
+    period = _period(settled=False)
+    _audit("free_text_viewed", period)
+    return render_template("dashboard/free_text.html", period=period, months=months(_today(), settled=False),
                            items=_store().free_text(period.start, period.end))

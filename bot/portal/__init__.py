@@ -1,7 +1,9 @@
 """The supporter portal: plain server-side pages (no JavaScript needed) under /portaal.
 
-Blueprints: `auth` (log in and out), `cases` (inbox, handoff, print, audit log), `admin` (accounts,
-organisations). The logic lives in `bot.accounts` and `bot.casework`; this package is the web edge.
+Blueprints: `auth` (log in with a second factor, log out), `passwords` (one-time link, change),
+`cases` (inbox, handoff, print, audit log), `admin` (accounts, organisations, account audit log).
+The logic lives in `bot.accounts`, `bot.second_factor`, `bot.portal_sessions`, `bot.audit` and
+`bot.casework`; this package is the web edge.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from bot.database import Database
 from bot.notifications import URGENCY_TEXT, urgency_of
-from bot.portal import admin, auth, cases
+from bot.portal import admin, auth, cases, passwords
 from bot.portal.labels import LABELS
 
 csrf = CSRFProtect()
@@ -33,7 +35,7 @@ def init_app(app: Flask) -> None:
     app.extensions["wegwijs_db"] = db
     csrf.init_app(app)
     auth.init_app(app, settings)
-    for blueprint in (assets, auth.blueprint, cases.blueprint, admin.blueprint):
+    for blueprint in (assets, auth.blueprint, passwords.blueprint, cases.blueprint, admin.blueprint):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["labels"] = LABELS
     app.jinja_env.filters["local_time"] = lambda moment: moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") \

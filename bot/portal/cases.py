@@ -7,6 +7,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from bot import casework
+from bot.audit import entries_for
 from bot.intake import URGENCIES
 from bot.life_domains import life_domains
 from bot.municipality import current_municipality
@@ -153,4 +154,4 @@ def reassign(reference: str):
 @blueprint.route("/logboek")
 @role_required("coordinator")
 def audit():
-    return render_template("portal/audit.html", entries=casework.audit_entries(_db(), current_account()))
+    return render_template("portal/audit.html", entries=entries_for(_db(), current_account()))

@@ -1,41 +1,25 @@
 """A real conversation ends in a handoff that the right supporter handles in the portal, over HTTP."""
-import re
 import secrets
 
 import pytest
 import requests
 
-from bot import accounts
-from bot.database import Database
 from bot.handoff_store import REFERENCE_ALPHABET, REFERENCE_PREFIX
 from tests.e2e.conftest import text_of
 from tests.e2e.intake_path import complete_intake, press, reference_in
+from tests.e2e.portal_client import PortalClient, ready_account
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "een wachtwoord voor e2e"
+SECRET_KEY = "e2e-tests-only"  # the servers' WEGWIJS_SECRET_KEY
 
 
-class Supporter:
-    """A supporter's browser: a cookie session that fills in forms with their CSRF token."""
+class Supporter(PortalClient):
+    """A supporter's browser, logged in with password and code."""
 
     def __init__(self, servers, organisation: str) -> None:
-        self.base = servers.web_url
-        self.session = requests.Session()
-        db = Database(servers.database_url)
-        db.migrate()
-        self.email = f"{organisation}-{secrets.token_hex(3)}@e2e.example"
-        accounts.create_account(db, self.email, f"Ondersteuner {organisation}", PASSWORD, "supporter", organisation)
-        db.close()
-        assert self.submit("/portaal/inloggen", {"email": self.email, "password": PASSWORD}).url.endswith(
-            "/portaal/aanmeldingen")
-
-    def get(self, path: str) -> requests.Response:
-        return self.session.get(self.base + path, timeout=30)
-
-    def submit(self, path: str, data: dict, form_page: str = None) -> requests.Response:
-        page = self.get(form_page or path).text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        return self.session.post(self.base + path, data={**data, "csrf_token": token}, timeout=30)
+        super().__init__(servers.web_url)
+        self.email = ready_account(servers.database_url, SECRET_KEY, "supporter", organisation).email
+        assert self.login(self.email).url.endswith("/portaal/aanmeldingen")
 
 
 def test_the_chosen_organisation_handles_the_handoff_and_no_other_can_reach_it(resident, servers):

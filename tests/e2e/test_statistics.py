@@ -2,45 +2,30 @@
 shown to staff by the real web server: exact aggregates, suppression, and no personal data anywhere."""
 import csv
 import io
-import re
-import secrets
 import time
 from collections import Counter
 
 import pytest
-import requests
 
-from bot import accounts
 from bot.database import Database
 from bot.statistics import job
 from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import conversations_by_sender, tracker_store_url
 from tests.e2e.conftest import Resident
+from tests.e2e.portal_client import PortalClient, ready_account
 from tests.unit.statistics_support import identifying_parts, message_with, personal_data
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "een wachtwoord voor e2e"
 SECRET = "e2e-tests-only"  # the servers' WEGWIJS_SECRET_KEY
 SLUGS = ("per-dag", "per-week", "levensgebieden", "onderwerpen", "afloop", "afhaakpunten", "crisis",
          "tevredenheid", "weekuren")
 SATISFIED = 5  # residents who answer the survey: exactly the suppression threshold
 
 
-class Staff:
+class Staff(PortalClient):
     def __init__(self, servers, role: str = "staff") -> None:
-        self.base, self.session = servers.web_url, requests.Session()
-        db = Database(servers.database_url)
-        db.migrate()
-        email = f"{role}-{secrets.token_hex(3)}@e2e.example"
-        accounts.create_account(db, email, "Medewerker gemeente", PASSWORD, role, None)
-        db.close()
-        page = self.get("/portaal/inloggen").text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        self.landed = self.session.post(f"{self.base}/portaal/inloggen", timeout=30,
-                                        data={"email": email, "password": PASSWORD, "csrf_token": token})
-
-    def get(self, path: str) -> requests.Response:
-        return self.session.get(self.base + path, timeout=60)
+        super().__init__(servers.web_url)
+        self.landed = self.login(ready_account(servers.database_url, SECRET, role).email)
 
 
 def satisfied_resident(resident: Resident, data: dict) -> None:

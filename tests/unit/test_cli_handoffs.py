@@ -1,7 +1,11 @@
 """`bot handoffs ...`: what the operator sees, on a temporary SQLite database."""
+import getpass
+
 import pytest
+from sqlalchemy import select
 
 from bot.cli import main
+from bot.schema import audit_log
 from bot.settings import get_settings
 from tests.unit.test_handoff_store import full_record
 
@@ -37,6 +41,16 @@ def test_show_prints_every_field_with_a_label(configured_store, capsys):
         "Contactgegeven / contact detail   06 12345678",
     ):
         assert expected in out
+
+
+def test_each_show_is_one_entry_in_the_organisations_audit_log(configured_store, capsys):
+    reference = configured_store.store(full_record()).reference
+    assert main(["handoffs", "show", reference]) == 0
+    assert main(["handoffs", "list"]) == 0  # references and dates only: not audited
+    with configured_store.transaction() as session:
+        entries = session.execute(select(audit_log)).all()
+    assert [(e.account_email, e.action, e.reference, e.organisation_id, e.detail) for e in entries] == [
+        (f"cli:{getpass.getuser()}", "viewed", reference, "wijkteam-noord", "cli")]
 
 
 def test_withdraw_erases_and_says_so(configured_store, capsys):

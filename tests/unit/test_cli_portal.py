@@ -1,30 +1,53 @@
 """`bot accounts ...` and `bot handoffs purge`, on a temporary SQLite database."""
-import io
+import getpass
+import re
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 
 from bot import accounts
 from bot.cli import main
-from bot.schema import handoffs
+from bot.schema import audit_log, handoffs
+from bot.settings import get_settings
 from tests.unit.test_handoff_store import full_record
 
 
-def test_an_administrator_creates_accounts_from_the_command_line(configured_store, monkeypatch, capsys):
-    monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))
+def test_an_administrator_creates_accounts_from_the_command_line(configured_store, capsys):
     assert main(["accounts", "create", "An@Meedenkers.example", "--name", "An", "--role", "supporter",
                  "--organisation", "meedenkers-voorbeeldstad"]) == 0
-    assert "an@meedenkers.example (supporter) gemaakt" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "an@meedenkers.example (supporter) gemaakt" in out
+    token = re.search(r"/portaal/wachtwoord-instellen/(\S+)", out).group(1)
+    secret = get_settings().secret_key
+    with pytest.raises(accounts.AccountError, match="minstens 12 tekens"):
+        accounts.set_password_from_link(configured_store, token, secret, "kort")
+    accounts.set_password_from_link(configured_store, token, secret, "een lang wachtwoord")
     assert accounts.authenticate(configured_store, "an@meedenkers.example", "een lang wachtwoord").name == "An"
+    with pytest.raises(accounts.AccountError, match="link_dead"):  # the link works once
+        accounts.set_password_from_link(configured_store, token, secret, "een ander lang wachtwoord")
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
-    assert main(["accounts", "create", "b@x.example", "--role", "staff"]) == 2
-    assert "minstens 12 tekens" in capsys.readouterr().err
-    monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))
+    assert main(["accounts", "link", "an@meedenkers.example"]) == 0
+    fresh = re.search(r"/portaal/wachtwoord-instellen/(\S+)", capsys.readouterr().out).group(1)
+    accounts.set_password_from_link(configured_store, fresh, secret, "een ander lang wachtwoord")
+    assert accounts.authenticate(configured_store, "an@meedenkers.example", "een lang wachtwoord") is None
+
+    assert main(["accounts", "reset-second-factor", "an@meedenkers.example"]) == 0
+    assert "is gewist" in capsys.readouterr().out
+    assert main(["accounts", "link", "niemand@x.example"]) == 2
+
     assert main(["accounts", "create", "c@x.example", "--role", "supporter", "--organisation", "bestaat-niet"]) == 2
     assert "Onbekende organisatie" in capsys.readouterr().err
     assert main(["accounts", "list"]) == 0
     assert "an@meedenkers.example" in capsys.readouterr().out
+    with configured_store.transaction() as session:
+        logged = session.execute(select(audit_log.c.account_email, audit_log.c.action, audit_log.c.subject_email)
+                                 .where(audit_log.c.action.in_(("account_created", "password_link",
+                                                                "second_factor_reset")))).all()
+    operator = f"cli:{getpass.getuser()}"
+    assert [tuple(row) for row in logged] == [(operator, "account_created", "an@meedenkers.example"),
+                                              (operator, "password_link", "an@meedenkers.example"),
+                                              (operator, "second_factor_reset", "an@meedenkers.example")]
 
 
 def test_purge_deletes_what_ended_longer_ago_than_the_retention(configured_store, monkeypatch, capsys):

@@ -1,4 +1,5 @@
 """Notifications to organisations: a real local SMTP server (aiosmtpd) and a real local HTTP receiver."""
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -70,10 +71,12 @@ def webhook_server():
     server.shutdown()
 
 
-def settings_for(controller):
-    return get_settings().__class__(**{**get_settings().__dict__, "public_url": "https://wegwijs.example",
-                                       "smtp": SmtpSettings(host="127.0.0.1", port=controller.port,
-                                                            sender="wegwijs@voorbeeldstad.example")})
+def settings_for(controller, **smtp):
+    """A plain local server is a relay on this machine: no TLS, as the settings allow only there."""
+    smtp = {"tls": "none", **smtp}
+    return dataclasses.replace(get_settings(), public_url="https://wegwijs.example", webhook_allow_loopback_http=True,
+                               smtp=SmtpSettings(host="127.0.0.1", port=controller.port,
+                                                 sender="wegwijs@voorbeeldstad.example", **smtp))
 
 
 def organisation(municipality, webhook_url=None):
@@ -134,13 +137,69 @@ def test_a_signed_webhook_is_retried_after_a_failure_and_the_failure_is_visible(
     assert payload["reference"] == handoff.reference and payload["urgency"] == "described"
     for detail in PERSONAL:
         assert detail not in body.decode()
+    # The failed first attempt and the retry are one event: the same id, so a receiver can tell.
+    first_headers, first_body = receiver.received[0]
+    assert json.loads(first_body)["id"] == payload["id"] == headers["X-Wegwijs-Event"] != ""
+
+
+def test_a_receiver_accepts_a_webhook_once_and_only_within_the_replay_window(
+        store, smtp_server, webhook_server, municipality, monkeypatch):
+    controller, _ = smtp_server
+    url, receiver = webhook_server
+    monkeypatch.setenv("WEBHOOK_SECRET_TEST", SECRET)
+    org = organisation(municipality, webhook_url=url)
+    stored_with_targets(store, org)
+    notifications.deliver_due(store, settings_for(controller), [org])
+    [(headers, body)] = receiver.received
+    sent_at = int(headers["X-Wegwijs-Timestamp"])
+
+    seen = {}
+    event = notifications.verify_webhook(SECRET, headers, body, seen, now=sent_at + 1)
+    assert event["id"] == headers["X-Wegwijs-Event"]
+    with pytest.raises(ValueError, match="already received"):  # the same message again: a replay
+        notifications.verify_webhook(SECRET, headers, body, seen, now=sent_at + 2)
+    late = sent_at + notifications.REPLAY_WINDOW_SECONDS + 1
+    with pytest.raises(ValueError, match="replay window"):  # kept and sent later, when its id is forgotten
+        notifications.verify_webhook(SECRET, headers, body, {}, now=late)
+    with pytest.raises(ValueError, match="signature"):
+        notifications.verify_webhook(SECRET, {**headers, "X-Wegwijs-Timestamp": str(late)}, body, {}, now=late)
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("http://case-system.example/wegwijs", False), ("http://10.0.0.7/wegwijs", False),
+    ("http://127.0.0.1:8080/wegwijs", True), ("https://case-system.example/wegwijs", True)])
+def test_webhooks_go_over_https_and_plain_http_only_to_this_machine_when_allowed(url, allowed):
+    check = notifications.check_webhook_url
+    if allowed:
+        check(url, allow_loopback_http=True)
+    else:
+        with pytest.raises(ValueError, match="only https"):
+            check(url, allow_loopback_http=True)
+    if url.startswith("http://"):
+        with pytest.raises(ValueError, match="only https"):  # loopback http too, unless allowed
+            check(url, allow_loopback_http=False)
+        with pytest.raises(ValueError, match="https"):  # and the municipality file refuses it at start
+            Notify(webhook_url=url.replace("127.0.0.1", "case-system.example"), webhook_secret_env="X")
+
+
+def test_a_webhook_to_plain_http_elsewhere_is_not_sent_and_the_reason_is_shown(store, smtp_server, municipality,
+                                                                              monkeypatch):
+    controller, _ = smtp_server
+    monkeypatch.setenv("WEBHOOK_SECRET_TEST", SECRET)
+    # As if the file had been checked before the rule: the worker refuses it all the same.
+    org = organisation(municipality, webhook_url="https://case-system.example/wegwijs")
+    org = org.copy(update={"notify": org.notify.copy(update={"webhook_url": "http://case-system.example/w"})})
+    stored_with_targets(store, org)
+    notifications.deliver_due(store, settings_for(controller), [org])
+    [problem] = notifications.problems(store)
+    assert problem.channel == "webhook" and "only https" in problem.last_error
 
 
 def test_an_unreachable_mail_server_is_retried_with_growing_waits_then_given_up(store, municipality):
     org = organisation(municipality)
     stored_with_targets(store, org)
-    closed = get_settings().__class__(**{**get_settings().__dict__,
-                                         "smtp": SmtpSettings(host="127.0.0.1", port=free_port(), sender="x@y.example")})
+    closed = dataclasses.replace(get_settings(), smtp=SmtpSettings(host="127.0.0.1", port=free_port(),
+                                                                   sender="x@y.example", tls="none"))
     waits = []
     for _ in range(notifications.MAX_ATTEMPTS):
         with store.transaction() as session:
