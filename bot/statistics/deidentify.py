@@ -23,7 +23,9 @@ import yaml
 MAX_CHARACTERS = 300
 MIN_ZIPF = 3.0
 CONTENT_FILE = Path(__file__).resolve().parent.parent / "content" / "deidentify.yml"
-_TOKEN = re.compile(r"\S+@\S+|\d[\d\s./-]*\d|\d|[^\W\d_][\w'’-]*|[^\w\s]+", re.UNICODE)
+_TAG = re.compile(r"^\[[A-Z]+\]$")
+# An earlier tag stays one token: de-identifying twice changes nothing.
+_TOKEN = re.compile(r"\[[A-Z]+\]|\S+@\S+|\d[\d\s./-]*\d|\d|[^\W\d_][\w'’-]*|[^\w\s]+", re.UNICODE)
 _POSTCODE = re.compile(r"\b\d{4}\s?[a-zA-Z]{2}\b")
 _WEB_LIKE = re.compile(r"^(www\.|https?:)|\.(nl|com|net|org|be|eu)$", re.IGNORECASE)
 _WORD = re.compile(r"^[^\W\d_]")
@@ -96,6 +98,8 @@ def _tag(token: str, capitalised_name: bool) -> str:
     """The tag a token becomes, or "" when it may stay. `capitalised_name`: written with a capital
     within a sentence, where even a common word may be a name ("van Boven", "Parijs")."""
     word = token.lower()
+    if _TAG.match(token):
+        return ""
     if "@" in token or word in lists()["mail_markers"] or _WEB_LIKE.search(word):
         return "[EMAIL]"
     if token[0].isdigit() or _is_number(word):
