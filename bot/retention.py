@@ -20,8 +20,11 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional
 
+import yaml
 from sqlalchemy import delete, select
 
 from bot.database import Database
@@ -31,6 +34,7 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 PARTS = ("conversations", "handoffs", "free_text", "audit_log")
+CONTENT_FILE = Path(__file__).resolve().parent / "content" / "retention.yml"
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,7 @@ def purge_conversations(settings: Settings, database: Database, now: float):
 
 def _conversations(settings: Settings, database: Database, now: float) -> str:
     purged = purge_conversations(settings, database, now)
-    return (f"{purged.sessions_erased} afgelopen sessies gewist, "
-            f"{purged.sessions_deleted_by_age} sessies verwijderd om hun leeftijd")
+    return texts()["done"]["conversations"].format(erased=purged.sessions_erased, by_age=purged.sessions_deleted_by_age)
 
 
 def _handoffs(settings: Settings, database: Database, now: float) -> str:
@@ -72,7 +75,7 @@ def _handoffs(settings: Settings, database: Database, now: float) -> str:
                                     open_days=settings.retention.open_handoff_days)
     finally:
         store.close()
-    return f"{len(deleted)} overdrachten verwijderd"
+    return texts()["done"]["handoffs"].format(count=len(deleted))
 
 
 def _free_text(settings: Settings, database: Database, now: float) -> str:
@@ -80,19 +83,25 @@ def _free_text(settings: Settings, database: Database, now: float) -> str:
     cutoff = (_moment(now) - timedelta(days=settings.retention.free_text_days)).date().replace(day=1)
     with database.transaction() as session:
         deleted = session.execute(delete(statistics_free_text).where(statistics_free_text.c.month < cutoff)).rowcount
-    return f"{deleted} teksten verwijderd"
+    return texts()["done"]["free_text"].format(count=deleted)
 
 
 def _audit_log(settings: Settings, database: Database, now: float) -> str:
     cutoff = _moment(now) - timedelta(days=settings.retention.audit_days)
     with database.transaction() as session:
         deleted = session.execute(delete(audit_log).where(audit_log.c.at < cutoff)).rowcount
-    return f"{deleted} regels verwijderd"
+    return texts()["done"]["audit_log"].format(count=deleted)
 
 
 RUNS: Dict[str, Callable[[Settings, Database, float], str]] = {
     "conversations": _conversations, "handoffs": _handoffs, "free_text": _free_text, "audit_log": _audit_log,
 }
+
+
+@lru_cache(maxsize=1)
+def texts() -> Dict[str, object]:
+    """The administrator's texts about retention (bot/content/retention.yml)."""
+    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
 
 
 def _moment(now: float) -> datetime:
@@ -141,10 +150,10 @@ def run_once(settings: Settings, now: Optional[float] = None) -> List[Outcome]:
 
 
 def status(database: Database) -> List[Dict[str, object]]:
-    """The last outcome of each part, for the administrator."""
+    """The last outcome of each part, for the administrator, in the order they run (None: never ran)."""
     with database.transaction() as session:
-        rows = session.execute(select(retention_status).order_by(retention_status.c.part)).all()
-    return [dict(row._mapping) for row in rows]
+        rows = {row.part: dict(row._mapping) for row in session.execute(select(retention_status))}
+    return [{"part": part, "label": texts()["parts"][part], "last": rows.get(part)} for part in PARTS]
 
 
 def run_forever(settings: Settings, sleep: Callable[[float], None] = time.sleep) -> None:
