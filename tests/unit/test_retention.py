@@ -145,3 +145,17 @@ def test_the_scheduled_purge_runs_by_itself(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_replica_forgets_a_conversation_before_its_session_ends():
+    """The replica's in-memory copy (serving/tracker_store.py) never outlives what retention erases."""
+    import inspect
+
+    import yaml
+
+    from serving.tracker_store import ReplicaCachedSQLTrackerStore
+
+    default = inspect.signature(ReplicaCachedSQLTrackerStore.__init__).parameters["cache_seconds"].default
+    for endpoints in ("endpoints.yml", "deploy/endpoints.production.yml"):
+        store = yaml.safe_load((PROJECT_ROOT / endpoints).read_text(encoding="utf-8"))["tracker_store"]
+        assert int(store.get("cache_seconds", default)) < get_settings().retention.session_minutes * 60, endpoints
