@@ -2,7 +2,8 @@
 out), used by the de-identification measurement and by the end-to-end privacy tests.
 
 Each canary holds the exact strings that must never appear where it should not: a test looks for
-each `needle` (lowercase) in what it inspects.
+each `needle` (lowercase) in what it inspects. Needles are long enough not to occur by chance in an
+id or a timestamp ("17b" does, in a hex message id).
 """
 from dataclasses import dataclass
 from typing import Tuple
@@ -28,10 +29,10 @@ CANARIES = (
     Canary("email", "mail naar e.tinsbergen@canarymail.example", ("tinsbergen", "canarymail")),
     Canary("email", "mijn mail is ecrin punt tinsbergen apenstaartje gmail punt com",
            ("ecrin", "tinsbergen", "apenstaartje")),
-    Canary("address", "ik woon op de Zilverschoonstraat 17b, 3521 KX Utrecht", ("zilverschoon", "3521", "17b")),
+    Canary("address", "ik woon op de Zilverschoonstraat 17b, 3521 KX Utrecht", ("zilverschoon", "3521 kx")),
     Canary("address", "adres is lijsterbeslaan 4 in hoogezand", ("lijsterbes", "hoogezand")),
     Canary("address", "kom maar langs op de kerkweg nummer drieëntwintig", ("kerkweg", "drieëntwintig")),
-    Canary("birth", "geboren op 14-03-1961", ("14-03-1961", "1961")),
+    Canary("birth", "geboren op 14-03-1961", ("14-03-1961", "03-1961")),
     Canary("birth", "ik ben geboren op veertien maart negentienhonderdeenenzestig",
            ("veertien", "negentienhonderdeenenzestig")),
 )

@@ -52,12 +52,22 @@ def _intake(resident, consent: bool):
     for answer in ANSWERS:
         replies = resident.says(answer)
     for button in ("Ik kijk wat er mogelijk is", "Zo snel mogelijk", "Maakt niet uit", "Nederlands", "Nee"):
-        replies = press(resident, replies, button)
+        replies = press(resident, _skip_to(resident, replies, button), button)
     if not consent:
         return press(resident, press(resident, replies, "Nee, liever niet"), "Ja, dit klopt")
     replies = press(resident, press(resident, replies, "Ja, dat mag"), "Telefoon")
     replies = resident.says(CANARIES[6].typed.replace("bel me op ", ""))  # the phone number itself
     return press(resident, press(resident, replies, "Ja, dit klopt"), "GeldWijs")
+
+
+def _skip_to(resident, replies, title: str):
+    """Skips a question that is still open: a canary answer may read as a question of its own
+    ("mijn nummer is ..."), which the bot answers before asking again."""
+    for _ in range(3):
+        if title.lower() in str(replies).lower():
+            break
+        replies = press(resident, replies, "Overslaan")
+    return replies
 
 
 def _chat(resident):
