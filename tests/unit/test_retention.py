@@ -159,3 +159,18 @@ def test_a_replica_forgets_a_conversation_before_its_session_ends():
     for endpoints in ("endpoints.yml", "deploy/endpoints.production.yml"):
         store = yaml.safe_load((PROJECT_ROOT / endpoints).read_text(encoding="utf-8"))["tracker_store"]
         assert int(store.get("cache_seconds", default)) < get_settings().retention.session_minutes * 60, endpoints
+
+
+def test_in_production_retention_reads_the_store_the_replicas_write(monkeypatch):
+    from bot.statistics.tracker_events import tracker_store_url
+
+    for name in ("WEGWIJS_ENDPOINTS_FILE", "WEGWIJS_TRACKER_HOST", "WEGWIJS_TRACKER_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WEGWIJS_PROFILE", "production")
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", "postgresql://wegwijs:geheim@db.example:5433/wegwijs")
+    monkeypatch.setenv("WEGWIJS_RASA_TOKEN", "unit-tests")
+    get_settings.cache_clear()
+    settings = get_settings()
+    assert settings.endpoints_file == PROJECT_ROOT / "deploy" / "endpoints.production.yml"
+    url = tracker_store_url(settings.endpoints_file, retention.tracker_environment())
+    assert url == "postgresql://wegwijs:geheim@db.example:5433/wegwijs"
