@@ -145,6 +145,8 @@ def test_pii_canaries_are_kept_only_where_and_as_long_as_the_resident_was_told(s
     assert "ingetrokken" in text_of(replies) and "in dit gesprek" in text_of(replies)
     for path in ("decline", "stop", "restart", "withdrawal"):
         assert leaked(_rows(servers, residents[path].sender)) == [], path
+        # and the conversation goes on from what was kept
+        assert "gratis" in text_of(residents[path].says("kost een clientondersteuner geld?")), path
     # Kept while the conversation goes on (the bot may need them), then gone when the session ended.
     kept = reference_in(_intake(residents["handoff"], consent=True))
     _chat(residents["leaving"])
