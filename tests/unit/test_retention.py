@@ -174,3 +174,17 @@ def test_in_production_retention_reads_the_store_the_replicas_write(monkeypatch)
     assert settings.endpoints_file == PROJECT_ROOT / "deploy" / "endpoints.production.yml"
     url = tracker_store_url(settings.endpoints_file, retention.tracker_environment())
     assert url == "postgresql://wegwijs:geheim@db.example:5433/wegwijs"
+
+
+def test_both_profiles_start_the_retention_process(tmp_path, monkeypatch):
+    from sqlalchemy.engine import make_url
+
+    from bot import serve
+
+    procfile = dict(line.split(": ", 1) for line in (PROJECT_ROOT / "Procfile").read_text().splitlines() if line)
+    assert procfile["retention"].endswith("bot retention run")
+    monkeypatch.setattr(serve, "nginx_binary", lambda: "nginx")  # only its path goes into the command line
+    database = make_url("postgresql://wegwijs@127.0.0.1/wegwijs")
+    production = serve.Production(database, database, "redis://127.0.0.1:6379/1", "token",
+                                  serve.Topology.default(2, 2, "127.0.0.1", 8080))
+    assert serve.commands(production, tmp_path)["retention"][1:] == ["retention", "run"]
