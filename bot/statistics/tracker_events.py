@@ -144,13 +144,11 @@ def _delete(connection, ids: List[int]) -> None:
             bindparam("ids", expanding=True)), {"ids": ids[start:start + 500]})
 
 
-def _rewrite(connection, session: Session, words: Words) -> int:
-    changed = [{"id": row_id, "data": json.dumps(after)} for row_id, before, after
-               in zip(session.ids, session.events, privacy.scrubbed(session.events, words, answer_kept=False))
-               if after != before]
-    if changed:
-        connection.execute(text(f"UPDATE {EVENTS_TABLE} SET data = :data WHERE id = :id"), changed)
-    return len(changed)
+def _rewritten(session: Session, words: Words) -> List[Dict]:
+    """The rows of an ended session whose words change: de-identified once (later runs change nothing)."""
+    return [{"id": row_id, "data": json.dumps(after)} for row_id, before, after
+            in zip(session.ids, session.events, privacy.scrubbed(session.events, words, answer_kept=False))
+            if after != before]
 
 
 @dataclass(frozen=True)
@@ -166,23 +164,33 @@ def purge_sessions(url: str, ended_before: float, keep_words: Optional[Words], o
     `keep_words` an ended session is deleted; with it, its words are replaced by `keep_words` of them
     (de-identified) and the session is deleted once its first event is older than `older_than`: by the
     age of what is stored, whatever the resident did later. Whole sessions, so a statistics row taken
-    from one is never replaced by one taken from half of it."""
+    from one is never replaced by one taken from half of it.
+    Read first, then one short write: with SQLite, Rasa waits for the write, never for the reading and
+    de-identifying. Rows Rasa adds in between belong to a session that has not ended."""
     engine = _checked_engine(url)
+    deleted: List[int] = []
+    rewritten: List[Dict] = []
     erased = by_age = 0
     try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")).all()
+        for _, sessions in _sessions(rows):
+            for number, session in enumerate(sessions):
+                ended = number < len(sessions) - 1 or session.last < ended_before
+                if older_than is not None and session.first < older_than:
+                    deleted += session.ids
+                    by_age += 1
+                elif ended and keep_words is None:
+                    deleted += session.ids
+                    erased += 1
+                elif ended:
+                    changed = _rewritten(session, keep_words)
+                    rewritten += changed
+                    erased += bool(changed)
         with engine.begin() as connection:
-            rows = connection.execute(text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id"))
-            for _, sessions in _sessions(rows.all()):
-                for number, session in enumerate(sessions):
-                    ended = number < len(sessions) - 1 or session.last < ended_before
-                    if older_than is not None and session.first < older_than:
-                        _delete(connection, session.ids)
-                        by_age += 1
-                    elif ended and keep_words is None:
-                        _delete(connection, session.ids)
-                        erased += 1
-                    elif ended and _rewrite(connection, session, keep_words):
-                        erased += 1
+            _delete(connection, deleted)
+            if rewritten:
+                connection.execute(text(f"UPDATE {EVENTS_TABLE} SET data = :data WHERE id = :id"), rewritten)
     finally:
         engine.dispose()
     return Purged(erased, by_age)
