@@ -6,8 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers
+from bot import answers, privacy_notice
 from bot.municipality import current_municipality
+from bot.settings import get_settings
 
 
 class _LocalAnswer(Action, ABC):
@@ -50,3 +51,16 @@ class ActionOutOfScope(_LocalAnswer):
 
     def name(self) -> str:
         return "action_out_of_scope"
+
+
+class ActionAnswerPrivacy(Action):
+    """What is kept, where and for how long: it follows the retention settings (bot/privacy_notice.py)."""
+
+    def name(self) -> str:
+        return "action_answer_privacy"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(**privacy_notice.answer(get_settings(), current_municipality()).as_message())
+        return []

@@ -11,8 +11,10 @@
   bot notifications run [--once]
                      send the organisations' notifications (a worker, or once from cron)
   bot statistics update | purge-conversations
-                     turn recorded conversations into anonymised statistics (from cron; idempotent);
-                     delete raw conversations older than the retention period, keeping the statistics
+                     turn recorded conversations into anonymised statistics (idempotent); then erase
+                     the sessions that ended, keeping the statistics (also part of `bot retention run`)
+  bot retention run [--once]
+                     every retention, on a schedule (a process of `bot serve` and the Procfile)
   bot serve [--profile embedded|production]
                      start Wegwijs: one machine with SQLite, or scaled out (bot/serve.py)
 """
@@ -221,26 +223,35 @@ def statistics_update(args: argparse.Namespace) -> int:
 def statistics_purge(args: argparse.Namespace) -> int:
     from bot.statistics.job import purge
 
-    days = args.days or get_settings().conversation_retention_days
-    deleted = purge(args.tracker_url, args.store, get_settings().secret_key, days)
-    print(f"Gesprekken ouder dan {days} dagen gewist: {deleted}. De statistiek blijft bewaard.")
+    settings = get_settings()
+    purged = purge(args.tracker_url, args.store, settings.secret_key, settings.conversation_retention_days,
+                   settings.retention.session_minutes)
+    print(f"Afgelopen sessies gewist: {purged.sessions_erased}; om hun leeftijd verwijderd: "
+          f"{purged.sessions_deleted_by_age}. De statistiek blijft bewaard.")
     return 0
 
 
 def statistics(args: argparse.Namespace) -> int:
     from bot.database import Database, StoreUnavailable
     from bot.statistics.store import StatisticsStore
-    from bot.statistics.tracker_events import TrackerStoreConfigError, tracker_store_url
+    from sqlalchemy.exc import OperationalError
+
+    from bot.retention import tracker_environment
+    from bot.statistics.tracker_events import TrackerStoreConfigError, TrackerStoreMissing, tracker_store_url
 
     settings = get_settings()
     database = Database(settings.database_url)
     try:
-        args.tracker_url = tracker_store_url(settings.endpoints_file)
+        args.tracker_url = tracker_store_url(settings.endpoints_file, tracker_environment())
         database.migrate()
         args.store = StatisticsStore(database)
         return args.action(args)
     except TrackerStoreConfigError as error:
         print(error, file=sys.stderr)
+        return 2
+    except (TrackerStoreMissing, OperationalError) as error:  # first line only: SQL errors carry parameters
+        print(f"De tracker store is niet bereikbaar (tracker store unreachable): {str(error).splitlines()[0]}",
+              file=sys.stderr)
         return 2
     except StoreUnavailable as error:
         print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
@@ -256,10 +267,31 @@ def _statistics_parser(commands: argparse._SubParsersAction) -> None:
                                                required=True)
     actions.add_parser("update", help="count new and changed conversations (idempotent)").set_defaults(
         action=statistics_update)
-    purge_parser = actions.add_parser("purge-conversations",
-                                      help="update, then delete raw conversations past the retention period")
-    purge_parser.add_argument("--days", type=int, help="retention in days (default: WEGWIJS_CONVERSATION_RETENTION_DAYS)")
-    purge_parser.set_defaults(action=statistics_purge)
+    actions.add_parser("purge-conversations", help="update, then erase the sessions that ended").set_defaults(
+        action=statistics_purge)
+
+
+def retention(args: argparse.Namespace) -> int:
+    import logging
+
+    from bot.retention import run_forever, run_once
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    if not args.once:
+        run_forever(settings)
+    failed = [outcome.part for outcome in run_once(settings) if not outcome.ok]
+    if failed:
+        print(f"Bewaren en wissen mislukt voor: {', '.join(failed)} (retention failed; see the log).", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _retention_parser(commands: argparse._SubParsersAction) -> None:
+    retention_parser = commands.add_parser("retention", help="erase and delete what is past its retention")
+    actions = retention_parser.add_subparsers(dest="action_name", metavar="run", required=True)
+    run_parser = actions.add_parser("run", help="every WEGWIJS_RETENTION_INTERVAL_SECONDS (or --once)")
+    run_parser.add_argument("--once", action="store_true", help="run once and exit (non-zero when a part failed)")
+    run_parser.set_defaults(run=retention)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -281,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     chat_parser.set_defaults(run=chat)
     cli_portal.add_commands(commands, _handoffs_parser(commands))
     _statistics_parser(commands)
+    _retention_parser(commands)
     serve_parser = commands.add_parser("serve", help="start Wegwijs (profile from WEGWIJS_PROFILE in .env)")
     serve_parser.add_argument("--profile", choices=("embedded", "production"), help="overrides WEGWIJS_PROFILE")
     serve_parser.set_defaults(run=serve)

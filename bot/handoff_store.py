@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import delete, exc, or_, select, update
+from sqlalchemy import and_, delete, exc, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.database import Database, StoreUnavailable
@@ -188,11 +188,17 @@ class HandoffStore(Database):
             add_event(session, found.id, "withdrawn")
         return True
 
-    def purge_ended(self, days: int, now: Optional[datetime] = None) -> List[str]:
-        """Deletes handoffs closed or withdrawn more than `days` ago, with their timeline and outbox.
+    def purge_ended(self, days: int, now: Optional[datetime] = None, open_days: Optional[int] = None) -> List[str]:
+        """Deletes handoffs closed or withdrawn more than `days` ago, with their timeline and outbox, and
+        with `open_days` those never closed that came in longer ago than that.
         The audit log keeps the reference and the fact of deletion. Returns the deleted references."""
-        before = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+        now = now or datetime.now(timezone.utc)
+        before = now - timedelta(days=days)
         ended = or_(handoffs.c.closed_at < before, handoffs.c.withdrawn_at < before)
+        if open_days is not None:
+            never_closed = and_(handoffs.c.closed_at.is_(None), handoffs.c.withdrawn_at.is_(None),
+                                handoffs.c.created_at < now - timedelta(days=open_days))
+            ended = or_(ended, never_closed)
         with self.transaction() as session:
             rows = session.execute(select(handoffs.c.id, handoffs.c.reference, handoffs.c.organisation_id)
                                    .where(ended)).all()

@@ -89,13 +89,15 @@ def _organisation_lines(match: Match) -> str:
 
 
 def offer(matches: List[Match], consent: bool, municipality: Municipality) -> List[Reply]:
-    """The fitting organisations; with consent, buttons to choose one (or no preference)."""
+    """The fitting organisations; with consent, buttons to choose one (or no preference); without,
+    the conversation is erased."""
     desk = municipality.client_support
+    erased = [] if consent else [Reply(texts()["erased_without_consent"], erases=True)]
     if not matches:
-        return [Reply(texts()["offer_none"].format(desk=desk.name, phone=desk.phone))]
+        return [Reply(texts()["offer_none"].format(desk=desk.name, phone=desk.phone))] + erased
     replies = [Reply(texts()["offer_intro"])] + [Reply(_organisation_lines(m)) for m in matches]
     if not consent:
-        return replies + [Reply(texts()["offer_without_consent"])]
+        return replies + [Reply(texts()["offer_without_consent"])] + erased
     buttons = [Button(m.organisation.name, choose(m.organisation.id)) for m in matches]
     return replies + [Reply(texts()["offer_choose"], buttons + [Button(texts()["offer_no_preference"], choose("none"))])]
 
@@ -132,7 +134,8 @@ def withdraw_confirm(reference: str) -> Reply:
 
 
 def withdraw_done(reference: str) -> Reply:
-    return Reply(texts()["withdraw_done"].format(reference=reference))
+    """Erases the conversation too (bot/privacy.py): the words and contact detail it holds."""
+    return Reply(texts()["withdraw_done"].format(reference=reference), erases=True)
 
 
 def withdraw_none(municipality: Municipality) -> Reply:

@@ -236,3 +236,14 @@ statistics_free_text = Table(
     Column("text", Text, nullable=False),
     UniqueConstraint("item_key", name="uq_statistics_free_text_key"),
 )
+
+# The outcome of the last run of each part of retention (bot/retention.py), for the administrator's
+# portal page: fixed texts and counts only, never what was deleted.
+retention_status = Table(
+    "retention_status",
+    metadata,
+    Column("part", String(32), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("detail", String(500), nullable=False),
+)

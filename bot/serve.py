@@ -196,6 +196,8 @@ def commands(production: Production, run_dir: Path) -> Dict[str, List[str]]:
     processes.update({f"actions{n}": actions_command(port) for n, port in enumerate(topology.action_ports, 1)})
     processes["web"] = [str(BIN / "gunicorn"), "--workers", str(WEB_WORKERS), "--threads", "4",
                         "--bind", f"{topology.internal_host}:{topology.web_port}", "bot.web:create_app()"]
+    # Retention on a schedule of its own, reading the store the replicas write (bot/retention.py).
+    processes["retention"] = [str(BIN / "bot"), "retention", "run"]
     return processes
 
 

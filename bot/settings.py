@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Tuple
+from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
@@ -49,8 +49,6 @@ class Settings:
     widget_relay_timeout: float = 25.0
     # Rasa's endpoints file: the statistics job reads the tracker store's location from it.
     endpoints_file: Path = PROJECT_ROOT / "endpoints.yml"
-    # Raw conversations older than this are deleted by `bot statistics purge-conversations`.
-    conversation_retention_days: int = 30
     # Rasa's HTTP API token, and the address Rasa and the action servers listen on: loopback, or a
     # private address when they run on other machines. Only the web server is public.
     rasa_token: str = ""
@@ -71,6 +69,23 @@ class Settings:
     portal_session_hours: int = 8
     # Webhooks go over https only; http to a loopback address only when this says so (tests).
     webhook_allow_loopback_http: bool = False
+    # Retention (bot/retention.py). 0: what a resident typed is erased when the session ends; more: a
+    # municipality with a basis to keep it keeps it de-identified this many days.
+    conversation_retention_days: int = 0
+    retention: Optional["RetentionSettings"] = None
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    # Rasa ends a session after this many idle minutes (domain.yml, session_config); then it is erased.
+    session_minutes: int
+    # Handoffs never closed, the de-identified free text, and the audit log are deleted after these.
+    open_handoff_days: int
+    free_text_days: int
+    audit_days: int
+    # How often the retention process runs (the first run one interval after it starts, when Rasa has
+    # made its tables).
+    interval_seconds: int
 
 
 def _database_url(raw: str) -> str:
@@ -145,6 +160,7 @@ def _rate_limit_storage() -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     load_dotenv(PROJECT_ROOT / ".env")
+    handoff_retention_days = _bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650)
     return Settings(
         municipality_file=_project_path(os.getenv("WEGWIJS_MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE))),
         rasa_url=os.getenv("WEGWIJS_RASA_URL", "http://localhost:5005"),
@@ -153,12 +169,13 @@ def get_settings() -> Settings:
         public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
         rate_limit_storage=_rate_limit_storage(),
         smtp=_smtp(),
-        handoff_retention_days=_bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650),
+        handoff_retention_days=handoff_retention_days,
         widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
         widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
         widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
-        endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE", "endpoints.yml")),
-        conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 30, 1, 3650),
+        endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE") or _profile_endpoints()),
+        conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 0, 0, 3650),
+        retention=_retention(handoff_retention_days),
         rasa_token=_rasa_token(),
         internal_host=_internal_host(os.getenv("WEGWIJS_INTERNAL_HOST", "127.0.0.1")),
         trusted_proxies=_bounded_int("WEGWIJS_TRUSTED_PROXIES", 0, 0, 5),
@@ -172,6 +189,40 @@ def get_settings() -> Settings:
         portal_session_hours=_bounded_int("WEGWIJS_PORTAL_SESSION_HOURS", 8, 1, 12),
         webhook_allow_loopback_http=_flag("WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP"),
     )
+
+
+def _session_minutes() -> int:
+    """The idle time after which Rasa starts a new session: the domain's, which the model is trained with."""
+    import yaml
+
+    config = (yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}).get("session_config")
+    minutes = (config or {}).get("session_expiration_time")
+    if not isinstance(minutes, (int, float)) or minutes <= 0:
+        raise ValueError("domain.yml: session_config.session_expiration_time must be a number of minutes above 0, "
+                         "or what a resident typed would never be erased")
+    return int(minutes)
+
+
+def _retention(handoffs: int) -> RetentionSettings:
+    retention = RetentionSettings(
+        session_minutes=_session_minutes(),
+        open_handoff_days=_bounded_int("WEGWIJS_OPEN_HANDOFF_RETENTION_DAYS", 365, 30, 3650),
+        free_text_days=_bounded_int("WEGWIJS_FREE_TEXT_RETENTION_DAYS", 365, 1, 3650),
+        audit_days=_bounded_int("WEGWIJS_AUDIT_RETENTION_DAYS", 730, 1, 3650),
+        interval_seconds=_bounded_int("WEGWIJS_RETENTION_INTERVAL_SECONDS", 900, 5, 86400),
+    )
+    # The audit log says who saw a handoff: it must outlive every handoff it speaks of.
+    if retention.audit_days < max(handoffs, retention.open_handoff_days):
+        raise ValueError(f"WEGWIJS_AUDIT_RETENTION_DAYS ({retention.audit_days}) must be at least the handoffs' "
+                         f"retention (WEGWIJS_HANDOFF_RETENTION_DAYS {handoffs}, "
+                         f"WEGWIJS_OPEN_HANDOFF_RETENTION_DAYS {retention.open_handoff_days})")
+    return retention
+
+
+def _profile_endpoints() -> str:
+    """The endpoints file Rasa runs with in this profile, so jobs read the store Rasa writes."""
+    production = os.getenv("WEGWIJS_PROFILE", "embedded") == "production"
+    return "deploy/endpoints.production.yml" if production else "endpoints.yml"
 
 
 def _project_path(raw: str) -> Path:

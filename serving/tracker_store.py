@@ -16,6 +16,11 @@ tracker is cut to what Rasa's read returns (the events from the latest session s
 so the next message needs no read either: without this, the first two messages of every
 conversation went through Rasa's ORM reads and saves.
 
+A turn that erases the conversation (stop, restart, the offer without consent, a withdrawal:
+bot/privacy.py) rewrites the conversation's stored rows without the resident's words, in the same
+transaction as the turn's own rows, and drops the tracker kept here, so the next read is the erased
+one. Another replica that still keeps this conversation finds the count changed and reads it again.
+
 Configured in endpoints.yml and deploy/endpoints.production.yml
 (`type: serving.tracker_store.ReplicaCachedSQLTrackerStore`, `cache_size` conversations, forgotten
 after `cache_seconds` without a message).
@@ -31,9 +36,11 @@ from typing import Any, Dict, List, Optional, Text
 import sqlalchemy as sa
 from cachetools import TTLCache
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot import privacy
 
 # The columns of Rasa's events table that its save fills (the id is the database's).
 ROW = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
@@ -44,6 +51,13 @@ def insert_rows(table: Text, rows: int) -> sa.sql.elements.TextClause:
     """One INSERT of `rows` rows, in one round trip (given a list of rows, psycopg2 sends a statement per row)."""
     values = ", ".join("(" + ", ".join(f":{column}_{n}" for column in ROW) + ")" for n in range(rows))
     return sa.text(f"INSERT INTO {table} ({', '.join(ROW)}) VALUES {values}")
+
+
+def _latest_turn(tracker: DialogueStateTracker) -> List[Event]:
+    """The events from the resident's last message on: what one save of a turn adds."""
+    events = list(tracker.events)
+    last = max((n for n, event in enumerate(events) if isinstance(event, UserUttered)), default=0)
+    return events[last:]
 
 
 @dataclass
@@ -80,16 +94,31 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
                   data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY), data.get("name"), json.dumps(data))
         return dict(zip(ROW, values))
 
-    def _insert(self, sender_id: Text, events: List[Event]) -> None:
-        if events:
-            values = {f"{column}_{n}": value
-                      for n, event in enumerate(events) for column, value in self._row(sender_id, event).items()}
-            # In a transaction, although one statement: its COMMIT is the last step that can fail. With
-            # autocommit, resetting the connection's isolation level after the write can fail when the
-            # database has just gone away, answering a stored turn as failed (the likely cause of one
-            # `make scale` failure with PostgreSQL restarted; not reproduced locally).
-            with self.engine.begin() as connection:
+    def _insert(self, sender_id: Text, events: List[Event], erase: bool = False) -> None:
+        if not events and not erase:
+            return
+        values = {f"{column}_{n}": value
+                  for n, event in enumerate(events) for column, value in self._row(sender_id, event).items()}
+        # In a transaction, although one statement: its COMMIT is the last step that can fail. With
+        # autocommit, resetting the connection's isolation level after the write can fail when the
+        # database has just gone away, answering a stored turn as failed (the likely cause of one
+        # `make scale` failure with PostgreSQL restarted; not reproduced locally).
+        with self.engine.begin() as connection:
+            if events:
                 connection.execute(insert_rows(self.SQLEvent.__tablename__, len(events)), values)
+            if erase:
+                self._erase(connection, sender_id)
+
+    def _erase(self, connection: sa.engine.Connection, sender_id: Text) -> None:
+        """Rewrites the conversation's stored events without what the resident typed."""
+        table = self.SQLEvent.__tablename__
+        rows = connection.execute(sa.text(f"SELECT id, data FROM {table} WHERE sender_id = :sender_id ORDER BY id"),
+                                  {"sender_id": sender_id}).all()
+        events = [json.loads(data) for _, data in rows]
+        changed = [{"id": row_id, "data": json.dumps(after)}
+                   for (row_id, _), before, after in zip(rows, events, privacy.scrubbed(events)) if after != before]
+        if changed:
+            connection.execute(sa.text(f"UPDATE {table} SET data = :data WHERE id = :id"), changed)
 
     def _kept_for(self, tracker: DialogueStateTracker) -> Optional[_Kept]:
         kept = self._kept.get(tracker.sender_id)
@@ -132,15 +161,23 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
             kept = self._kept[tracker.sender_id] = _Kept(tracker, persisted=0, stored=0)
         if kept is None:  # a tracker this store did not hand out: Rasa's own way, read fresh next time
             self._kept.pop(tracker.sender_id, None)
+            erase = privacy.erases([event.as_dict() for event in _latest_turn(tracker)])
             await super().save(tracker)
+            if erase:
+                with self.engine.begin() as connection:
+                    self._erase(connection, tracker.sender_id)
             return
         unsaved = kept.unsaved()
+        erase = privacy.erases([event.as_dict() for event in unsaved])
         try:
             await self.stream_events(tracker)
-            self._insert(tracker.sender_id, unsaved)
+            self._insert(tracker.sender_id, unsaved, erase)
         except Exception:
             self._kept.pop(tracker.sender_id, None)
             raise
+        if erase:  # the kept tracker still holds the words: read the erased conversation next time
+            self._kept.pop(tracker.sender_id, None)
+            return
         stored = kept.stored + len(unsaved)
         if any(isinstance(event, SessionStarted) for event in unsaved):
             # A read returns the latest session only; this tracker may hold the one before as well.

@@ -114,5 +114,10 @@ def audit_log():
 @blueprint.route("/organisaties")
 @role_required("administrator", "coordinator")
 def organisation_list():
+    from bot import retention
+
+    administrator = current_account().role == "administrator"
     return render_template("portal/organisations.html", organisations=current_municipality().social_map,
-                           problems=notifications.problems(_db()))
+                           problems=notifications.problems(_db()),
+                           retention=retention.status(_db()) if administrator else None,
+                           retention_texts=retention.texts())

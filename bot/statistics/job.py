@@ -1,8 +1,9 @@
-"""The statistics job (`bot statistics update`, from cron) and retention (`bot statistics purge-conversations`).
+"""The statistics job (`bot statistics update`) and the tracker store's retention (`bot retention run`,
+`bot statistics purge-conversations`).
 
 Idempotent: every run reads all conversations still in the tracker store and replaces their rows,
 keyed by a keyed hash. A conversation still going on is counted as it stands and corrected by the
-next run. Retention first updates, so no conversation is deleted before it was counted.
+next run. Retention first updates, so no conversation is erased before it was counted.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Optional
 from bot.statistics.conversations import split_conversations, summarise
 from bot.statistics.deidentify import deidentify
 from bot.statistics.store import StatisticsStore
-from bot.statistics.tracker_events import conversations_by_sender, purge_before
+from bot.statistics.tracker_events import Purged, conversations_by_sender, purge_sessions
 
 SECONDS_PER_DAY = 24 * 60 * 60
 
@@ -37,12 +38,14 @@ def update(tracker_url: str, store: StatisticsStore, secret: str) -> UpdateResul
     return UpdateResult(conversations, free_text)
 
 
-def purge(tracker_url: str, store: StatisticsStore, secret: str, retention_days: int,
-          now: Optional[float] = None) -> int:
-    """Counts every conversation, then deletes the raw ones older than the retention period."""
-    if retention_days < 1:
-        raise ValueError("the retention period is at least one day")
+def purge(tracker_url: str, store: StatisticsStore, secret: str, retention_days: int, session_minutes: int,
+          now: Optional[float] = None) -> Purged:
+    """Counts every conversation, then erases the sessions that ended `session_minutes` ago: deleted, or
+    with `retention_days`, de-identified and deleted that many days after they began."""
+    if retention_days < 0 or session_minutes < 1:
+        raise ValueError("retention is 0 days or more, and a session lasts at least a minute")
     update(tracker_url, store, secret)
-    cutoff = (time.time() if now is None else now) - retention_days * SECONDS_PER_DAY
-    return purge_before(tracker_url, cutoff)
-
+    now = time.time() if now is None else now
+    return purge_sessions(tracker_url, ended_before=now - session_minutes * 60,
+                          keep_words=deidentify if retention_days else None,
+                          older_than=now - retention_days * SECONDS_PER_DAY if retention_days else None)

@@ -60,6 +60,15 @@ def contact():
     return render_template("widget/contact.html", town=load_municipality(_settings().municipality_file))
 
 
+@blueprint.get("/privacy")
+def privacy():
+    """What is kept, where, how long and why: from the settings retention runs with."""
+    from bot.privacy_notice import page
+
+    settings, town = _settings(), load_municipality(_settings().municipality_file)
+    return render_template("widget/privacy.html", town=town, notice=page(settings, town))
+
+
 @blueprint.post(API_PATHS[0])
 @limiter.shared_limit(per_address, scope="widget-address")
 def start_conversation():

@@ -95,7 +95,7 @@ def test_bad_input_gets_a_friendly_answer_without_markup(resident, message):
     assert "Traceback" not in text and "Exception" not in text
 
 
-def test_restart_forgets_the_conversation(resident):
+def test_restart_erases_the_conversation_and_says_so(resident):
     resident.says("ik zorg voor mijn moeder en het wordt me te veel")
     replies = resident.says("ik wil opnieuw beginnen")
-    assert "vergeten" in text_of(replies)
+    assert "typte, heb ik gewist" in text_of(replies)

@@ -86,7 +86,7 @@ def test_without_consent_the_summary_is_shown_and_nothing_is_stored(resident, se
         replies = resident.says("/skip")
     assert "bewaren wij uw antwoorden" in text_of(replies)
     replies = press(resident, replies, "Nee, liever niet")
-    assert "bewaar ik niets" in text_of(replies) and "Dit is uw vraag op een rij" in text_of(replies)
+    assert "geef ik niets door" in text_of(replies) and "Dit is uw vraag op een rij" in text_of(replies)
     replies = press(resident, replies, "Ja, dit klopt")
-    assert "niets opgeslagen" in text_of(replies)
+    assert "heb ik nu gewist" in text_of(replies)
     assert stored_handoffs(servers, resident) == []

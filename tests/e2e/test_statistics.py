@@ -104,14 +104,15 @@ def test_real_conversations_give_exact_suppressed_statistics_without_personal_da
     database.close()
 
 
-def test_retention_deletes_raw_conversations_and_keeps_the_statistics(servers, request):
+def test_retention_erases_ended_sessions_and_keeps_the_statistics(servers, request):
     database, store, tracker_url = run_job(servers)
     Resident(servers, f"{request.node.name}-old").says("/greet")
     job.update(tracker_url, store, SECRET)
     counted = len(all_rows(store))
     assert any(True for _ in conversations_by_sender(tracker_url))
-    deleted = job.purge(tracker_url, store, SECRET, retention_days=30, now=time.time() + 31 * 86400)
-    assert deleted >= 1
+    # two hours on, every session has been idle longer than domain.yml's 60 minutes
+    purged = job.purge(tracker_url, store, SECRET, retention_days=0, session_minutes=60, now=time.time() + 2 * 3600)
+    assert purged.sessions_erased >= 1
     assert list(conversations_by_sender(tracker_url)) == []
     assert len(all_rows(store)) == counted
     database.close()

@@ -154,6 +154,17 @@ def test_a_full_conversation_from_a_rights_question_to_a_reference_number(page, 
     expect(page.locator(".ww-live")).to_contain_text("WW-")
 
 
+def test_before_the_first_message_the_widget_links_the_privacy_page(page, servers):
+    page.goto(servers.web_url + "/")
+    Widget(page).open()
+    link = page.locator(".ww-notice a")
+    expect(link).to_contain_text("Wat we bewaren en hoe lang")
+    assert page.locator(".ww-msg--user").count() == 0
+    page.goto(link.get_attribute("href"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacy: wat Wegwijs bewaart")
+    expect(page.get_by_text("Typt u 60 minuten niets?")).to_be_visible()
+
+
 def test_axe_finds_no_wcag_21_aa_violation_on_the_open_widget(browser, servers):
     page = new_page(browser, bypass_csp=True)  # axe-core is injected as an inline script
     try:

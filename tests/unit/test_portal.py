@@ -234,3 +234,14 @@ def test_retention_deletes_ended_handoffs_and_keeps_the_audit_trail(app, db, sto
     assert sorted(deleted) == sorted([closed.reference, withdrawn.reference])
     assert remaining == [kept.reference]
     assert "Notitie met" not in dump and "Naar schuldhulp" not in dump
+
+
+def test_the_administrator_sees_when_retention_failed_and_a_coordinator_does_not(app, db):
+    from bot import retention
+
+    retention._record(db, retention.Outcome("conversations", False, "OperationalError: connection refused"), 0.0)
+    page = browser_for(app, db, "administrator").get("/portaal/beheer/organisaties").get_data(as_text=True)
+    assert "Bewaren en wissen" in page and "MISLUKT: OperationalError: connection refused" in page
+    assert "Nog niet gedraaid" in page  # the parts that never ran say so
+    coordinator = browser_for(app, db, "coordinator", ORG_A, email="c@a.example")
+    assert "Bewaren en wissen" not in coordinator.get("/portaal/beheer/organisaties").get_data(as_text=True)

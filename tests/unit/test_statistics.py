@@ -176,18 +176,20 @@ def test_figures_from_the_table_are_suppressed_and_exact(statistics, tracker):
             assert not any(isinstance(cell, int) and cell < 5 for cell in row), (figure.slug, row)
 
 
-def test_retention_deletes_raw_conversations_and_keeps_the_statistics(statistics, tracker):
-    record(tracker, "old", full_conversation(MONDAY_EVENING))
-    record(tracker, "recent", full_conversation(MONDAY_EVENING + 40 * 86400))
+def test_an_ended_sessions_words_are_gone_while_its_statistics_row_stays(statistics, tracker):
+    record(tracker, "ended", full_conversation(MONDAY_EVENING))
+    record(tracker, "going-on", full_conversation(MONDAY_EVENING + 40 * 86400))
     url = f"sqlite:///{tracker}"
-    deleted = job.purge(url, statistics, SECRET, retention_days=30, now=MONDAY_EVENING + 45 * 86400)
-    assert deleted == 1
-    assert [sender for sender, _ in conversations_by_sender(url)] == ["recent"]
+    # 30 minutes after the second conversation's last event: the first session ended, the second did not
+    purged = job.purge(url, statistics, SECRET, retention_days=0, session_minutes=60,
+                       now=MONDAY_EVENING + 40 * 86400 + 470 + 30 * 60)
+    assert purged.sessions_erased == 1
+    assert [sender for sender, _ in conversations_by_sender(url)] == ["going-on"]
     assert len(statistics.conversations(DAY, date(2027, 1, 31))) == 2
-    job.update(url, statistics, SECRET)  # the deleted conversation's row stays
+    job.update(url, statistics, SECRET)  # the erased conversation's row stays
     assert len(statistics.conversations(DAY, date(2027, 1, 31))) == 2
     with pytest.raises(ValueError):
-        job.purge(url, statistics, SECRET, retention_days=0)
+        job.purge(url, statistics, SECRET, retention_days=-1, session_minutes=60)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -214,7 +216,7 @@ def test_the_cli_counts_from_the_configured_tracker_store_and_purges(tmp_path, m
     get_settings.cache_clear()
     try:
         assert main(["statistics", "update"]) == 0
-        assert main(["statistics", "purge-conversations", "--days", "1"]) == 0
+        assert main(["statistics", "purge-conversations"]) == 0
         endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
         monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))
         get_settings.cache_clear()
@@ -222,6 +224,6 @@ def test_the_cli_counts_from_the_configured_tracker_store_and_purges(tmp_path, m
     finally:
         get_settings.cache_clear()
     output = capsys.readouterr()
-    assert "1 gesprekken verwerkt" in output.out and "gewist: 1" in output.out
+    assert "1 gesprekken verwerkt" in output.out and "sessies gewist: 1" in output.out
     assert "type SQL" in output.err
     assert list(conversations_by_sender(f"sqlite:///{tracker}")) == []

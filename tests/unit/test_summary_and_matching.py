@@ -70,10 +70,11 @@ def test_offer_with_consent_has_a_button_per_organisation_and_no_preference(muni
     assert payloads[-1] == '/choose{"choice": "none"}' and len(payloads) == len(matches) + 1
 
 
-def test_offer_without_consent_gives_phone_numbers_and_stores_nothing(municipality):
+def test_offer_without_consent_gives_phone_numbers_and_erases_the_conversation(municipality):
     replies = offer(match(INTAKE, municipality.social_map), consent=False, municipality=municipality)
     assert not any(r.buttons for r in replies)
-    assert "niets opgeslagen" in replies[-1].text
+    assert "heb ik nu gewist" in replies[-1].text and replies[-1].erases
+    assert not offer(match(INTAKE, municipality.social_map), True, municipality)[-1].erases
     assert any("Telefoon: 0123" in r.text for r in replies)
 
 

@@ -148,3 +148,57 @@ def test_rows_are_the_rows_rasas_own_store_writes(database, store_url):
             "WHERE sender_id = :sender ORDER BY id"), {"sender": sender}).fetchall() for sender in ("ours", "stock")}
     engine.dispose()
     assert rows["ours"][-8:] == rows["stock"][-8:]  # the last two turns, which only our store wrote
+
+
+def _stored_text(store_url: str, sender: str) -> str:
+    engine = create_engine(store_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :sender"), {"sender": sender})
+        stored = " ".join(row[0] for row in rows)
+    engine.dispose()
+    return stored
+
+
+def _typed_then(store, sender: str, closing: list):
+    """A resident types their contact detail into the intake; then a turn with the `closing` events."""
+    from rasa.shared.core.events import SlotSet
+
+    _start(store, sender)
+    tracker = run(store.retrieve(sender))
+    tracker.update(UserUttered("bel mij op 0612345678, ik ben ecrin", {"name": "inform", "confidence": 1.0}))
+    for event in (SlotSet("intake_contact_detail", "0612345678"), BotUttered("U bent bereikbaar op 0612345678."),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+    run(store.save(tracker))
+    tracker = run(store.retrieve(sender))
+    tracker.update(UserUttered("stop", {"name": "stop", "confidence": 1.0}, metadata={"message_id": "m-1"}))
+    for event in closing:
+        tracker.update(event)
+    run(store.save(tracker))
+
+
+@pytest.mark.parametrize("closing", [
+    [ActionExecuted("utter_stop"), BotUttered("Wat u typte, heb ik gewist."), ActionExecuted("action_listen")],
+    [ActionExecuted("action_offer_organisations"),
+     BotUttered("Er is niets bewaard.", metadata={"erases_conversation": True}), ActionExecuted("action_listen")],
+], ids=["stop", "marked message"])
+def test_an_erasing_turn_leaves_no_typed_word_in_the_store_or_in_either_replica(database, store_url, closing):
+    (first, second), stock = database
+    run(second.retrieve("resident"))  # the other replica knew the conversation too
+    _typed_then(first, "resident", closing)
+    stored = _stored_text(store_url, "resident")
+    assert "0612345678" not in stored and "ecrin" not in stored
+    assert closing[1].text in stored  # what the bot said about it stays, for a resent message
+    for replica in (first, second, stock):
+        tracker = run(replica.retrieve("resident"))
+        assert tracker.get_slot("intake_contact_detail") is None
+        assert "0612345678" not in str(_events(tracker)) and "ecrin" not in str(_events(tracker))
+    intents = [event.intent_name for event in run(first.retrieve("resident")).events if isinstance(event, UserUttered)]
+    assert intents == ["inform", "stop"]  # what the statistics count stays
+
+
+def test_an_ordinary_turn_keeps_the_words_while_the_conversation_goes_on(database, store_url):
+    (replica, _), _ = database
+    _typed_then(replica, "resident", [ActionExecuted("utter_greet"), BotUttered("Goedendag."),
+                                      ActionExecuted("action_listen")])
+    assert "0612345678" in _stored_text(store_url, "resident")

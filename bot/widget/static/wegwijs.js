@@ -24,6 +24,7 @@
     subtitle: "Gemeente {municipality}",
     notice: "U praat met een computer, niet met een mens. U hoeft geen naam of adres te geven. " +
       "Wij geven alleen iets door als u daar toestemming voor geeft.",
+    privacy: "Wat we bewaren en hoe lang",
     conversation: "Gesprek",
     you: "U zegt:",
     bot: "Wegwijs zegt:",
@@ -199,6 +200,11 @@
 
   const scroller = el("div", { class: "ww-scroller", role: "region", "aria-label": texts.conversation, tabindex: "0" });
   const notice = el("p", { class: "ww-notice" }, texts.notice);
+  // Before the first message: the privacy page, made by the server from its retention settings.
+  const privacyLink = el("a", { href: server + "/privacy", target: "_blank", rel: "noopener noreferrer",
+    class: "ww-privacy" }, texts.privacy);
+  privacyLink.append(" ", el("span", { class: "ww-sr-only" }, texts.newWindow));
+  notice.append(" ", privacyLink);
   const log = el("ol", { class: "ww-log" });
   const typing = el("li", { class: "ww-typing" });
   typing.append(el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-dot", "aria-hidden": "true" }),
