@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -25,10 +24,10 @@ from wtforms.validators import DataRequired
 
 from bot import accounts, audit, portal_sessions, second_factor
 from bot.portal.labels import MESSAGES, explain
+from bot.web.limiter import init_limiter, limiter
 
 blueprint = Blueprint("auth", __name__, url_prefix="/portaal")
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
 # Failed attempts only (a correct login costs nothing). Per account: a guesser is stopped whatever
 # address they use; per address: one address cannot try many accounts. The account limit is lower,
 # so one locked account leaves the others, at the same office address, able to log in.
@@ -62,8 +61,7 @@ def init_app(app: Flask, settings) -> None:
     # The signed cookie is never accepted longer than a session may last (Flask's default: 31 days).
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.portal_session_hours)
     # Per process by default; set WEGWIJS_RATE_LIMIT_STORAGE (redis://...) to share the count.
-    app.config["RATELIMIT_STORAGE_URI"] = settings.rate_limit_storage
-    limiter.init_app(app)
+    init_limiter(app, settings.rate_limit_storage)
 
 
 def now() -> datetime:

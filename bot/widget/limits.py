@@ -20,13 +20,12 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from flask import Flask, current_app, jsonify, request
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from bot.web.limiter import init_limiter, limiter
 from bot.widget.tokens import ConversationTokens, ExpiredToken
 
 # A moving window: a fixed one lets a burst at the turn of the minute through twice.
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True, strategy="moving-window")
 
 
 class Busy(Exception):
@@ -73,8 +72,7 @@ def relay_slot() -> Iterator[None]:
 
 
 def init_app(app: Flask, settings) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.rate_limit_storage)
-    limiter.init_app(app)
+    init_limiter(app, settings.rate_limit_storage)
     app.extensions["wegwijs_relay_slots"] = threading.BoundedSemaphore(settings.widget_relay_slots)
 
 
