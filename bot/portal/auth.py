@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired
 
 from bot import accounts, audit, portal_sessions, second_factor
 from bot.portal.labels import MESSAGES, explain
-from bot.web.limiter import init_limiter, limiter
+from bot.rate_limiter import init_limiter, limiter
 
 blueprint = Blueprint("auth", __name__, url_prefix="/portaal")
 login_manager = LoginManager()

@@ -168,7 +168,7 @@ def test_in_production_retention_reads_the_store_the_replicas_write(monkeypatch)
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WEGWIJS_PROFILE", "production")
     monkeypatch.setenv("WEGWIJS_DATABASE_URL", "postgresql://wegwijs:geheim@db.example:5433/wegwijs")
-    monkeypatch.setenv("WEGWIJS_RASA_TOKEN", "unit-tests")
+    monkeypatch.setenv("WEGWIJS_RASA_TOKEN", "unit-tests-" + "x" * 24)
     get_settings.cache_clear()
     settings = get_settings()
     assert settings.endpoints_file == PROJECT_ROOT / "deploy" / "endpoints.production.yml"
