@@ -1,7 +1,10 @@
-"""Cleaning what residents type before the model reads it.
+"""Cleaning what residents type: at the door (before Rasa stores it) and before the model reads it.
 
-Residents paste letters, mails and web pages; some messages are binary junk or scripts. The model
-gets readable text of a bounded length; nothing the resident typed is ever echoed as markup.
+Residents paste letters, mails and web pages; some messages are binary junk or scripts, and any
+client can send JSON that is not valid Unicode. At the door (`at_the_door`, used by the widget edge
+and the REST channel) a message becomes valid, normalised text, so that every later step (encoding
+for the action server, the database, the statistics job) can handle it. The model gets readable text
+of a bounded length; nothing the resident typed is ever echoed as markup.
 """
 from __future__ import annotations
 
@@ -9,6 +12,18 @@ import html
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import Collection
+
+# Bidirectional formatting characters reorder what is shown (a name or number can be made to look
+# like another); they carry no meaning in a chat message.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Line breaks and tabs are how residents lay out a longer story; every other control character goes.
+_KEPT_CONTROLS = frozenset("\n\t")
+REPLACEMENT = "\ufffd"
+# The id a client gives each message (the widget's retry looks a message up by it).
+MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Rasa reads a message starting with this as an intent and entities ("/intent{...}").
+COMMAND_PREFIX = "/"
 
 # Long stories are welcome, but beyond this the model gains nothing and only gets slower.
 MODEL_TEXT_LIMIT = 2000
@@ -54,6 +69,35 @@ def strip_markup(text: str) -> str:
 def _printable(text: str) -> str:
     # Control and format characters (NUL, escape codes, zero-width joiners...) become spaces.
     return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
+def _valid_code_point(ch: str) -> str:
+    code = ord(ch)
+    # A surrogate left in a Python string is unpaired (JSON's paired escapes are joined when parsed);
+    # noncharacters are never meant for interchange. Both make encoders and databases fail later.
+    if 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return REPLACEMENT
+    return ch
+
+
+def at_the_door(text: str) -> str:
+    """Valid Unicode in NFC without control characters or bidi overrides; line breaks kept."""
+    valid = "".join(_valid_code_point(ch) for ch in text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(
+        ch for ch in unicodedata.normalize("NFC", valid)
+        if ch in _KEPT_CONTROLS or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
+    ).strip()
+
+
+def as_text_unless_offered(text: str, offered: Collection[str]) -> str:
+    """A button payload the bot offered stays a command; any other text loses its leading slashes,
+    so Rasa reads it as words, never as "/intent{entities}" that a resident typed."""
+    if text in offered:
+        return text
+    stripped = text.strip()
+    while stripped.startswith(COMMAND_PREFIX):
+        stripped = stripped[len(COMMAND_PREFIX):].strip()
+    return stripped
 
 
 def clean_message(text: str) -> str:

@@ -13,6 +13,10 @@ It also logs the resident's message text on a failure. Here instead:
 - an unreachable tracker store or lock store: nothing is processed or stored, the resident gets the
   "Wegwijs werkt nu even niet" message with HTTP 503, and one log line names the part that failed;
 - no message text is ever logged;
+- every message is cleaned at the door (bot.text.at_the_door) and bounded in length before Rasa
+  stores it; text starting with "/" is a command only when it is a button the bot just offered;
+- a custom-action call that never reached the action server is sent again on a fresh connection,
+  and a turn that still ends without a message gets a Dutch "ask it again" (never an empty answer);
 - the header X-Wegwijs-Conversation (the proxy hashes on it to keep a conversation on one replica)
   must, when present, equal the JSON `sender`.
 Registered in credentials.yml; its name stays `rest`, so the URL does not change.
@@ -27,9 +31,11 @@ from typing import Any, Awaitable, Callable, List, Optional, Text
 
 import aiohttp
 import ujson
+from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -41,16 +47,31 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.service_replies import service_message
+from bot.settings import get_settings
+from bot.text import MESSAGE_ID, at_the_door
 from serving import action_results
 from serving.graph_runner import SequentialGraphRunner
+from serving.typed_commands import commands_only_when_offered
 
 action_results.install()
 
 logger = logging.getLogger(__name__)
 
 CONVERSATION_HEADER = "X-Wegwijs-Conversation"
+# Rasa's sender_id column holds this many characters.
+SENDER_MAX_LENGTH = 255
+# The action server (rasa_sdk on Sanic) closes a connection idle this long. A kept connection is
+# dropped by the client well before that, so a request is not written into a closing connection.
+SERVER_KEEP_ALIVE_SECONDS = float(SANIC_DEFAULTS["KEEP_ALIVE_TIMEOUT"])
+CLIENT_KEEP_ALIVE_SECONDS = SERVER_KEEP_ALIVE_SECONDS / 2
+# A call that never reached the action server (a connection closed under it, refused while the
+# server restarts) is sent again after these waits, on a fresh connection.
+RESEND_WAITS_SECONDS = (0.0, 0.5, 1.5)
+NOT_REACHED = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
 # Set per message: the custom-action calls that failed while handling it.
 _failed_calls: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar("failed_calls", default=None)
+# Set while a call is sent again: it goes over a session (and connection) of its own.
+_fresh_connection: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh_connection", default=False)
 
 
 class TrackerStoreUnavailable(Exception):
@@ -80,7 +101,8 @@ class WatchedActionEndpoint(EndpointConfig):
 
     A 400 is not a failure: it is how a form's validation rejects an answer (ActionExecutionRejection).
     Rasa opens a new client session, and so a new connection, for every action call; this endpoint
-    keeps one session, made the way Rasa makes it (measured: about 2% of a turn's CPU)."""
+    keeps one session, made the way Rasa makes it (measured: about 2% of a turn's CPU). A connection
+    it keeps is one the action server may close: see `_request_until_reached`."""
 
     _open: Optional[aiohttp.ClientSession] = None
     _loop: Optional[asyncio.AbstractEventLoop] = None
@@ -91,11 +113,20 @@ class WatchedActionEndpoint(EndpointConfig):
         watched.__dict__.update(endpoint.__dict__)
         return watched
 
-    def session(self) -> _OpenSession:  # type: ignore[override]
+    def session(self) -> Any:  # type: ignore[override]
+        if _fresh_connection.get():
+            return self._new_session()  # closed, with its connection, when Rasa's call is done
         loop = asyncio.get_running_loop()  # a session belongs to the loop it was made on
         if self._open is None or self._open.closed or self._loop is not loop:
-            self._open, self._loop = super().session(), loop
+            self._open, self._loop = self._new_session(), loop
         return _OpenSession(self._open)
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        """Made as Rasa makes it (headers, auth, timeout), with an idle limit below the action server's."""
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        return aiohttp.ClientSession(headers=self.headers, auth=auth,
+                                     timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                     connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEP_ALIVE_SECONDS))
 
     async def request(self, *args: Any, **kwargs: Any) -> Any:
         if "json" in kwargs:
@@ -103,7 +134,7 @@ class WatchedActionEndpoint(EndpointConfig):
             # module's encoder took (that was 5% of a turn). Rasa sets the content type.
             kwargs["data"] = ujson.dumps(kwargs.pop("json"), ensure_ascii=False).encode()
         try:
-            return await super().request(*args, **kwargs)
+            return await self._request_until_reached(*args, **kwargs)
         except ClientResponseError as error:
             if error.status != 400:
                 self._note(f"HTTP {error.status}")
@@ -111,6 +142,26 @@ class WatchedActionEndpoint(EndpointConfig):
         except Exception as error:
             self._note(type(error).__name__)
             raise
+
+    async def _request_until_reached(self, *args: Any, **kwargs: Any) -> Any:
+        """Sends a call again when it never reached the action server. Actions that store something are
+        idempotent (the handoff store's key), so a call that did arrive after all is stored once."""
+        try:
+            return await super().request(*args, **kwargs)
+        except NOT_REACHED as error:
+            not_reached = error
+        for wait in RESEND_WAITS_SECONDS:
+            logger.warning("Action server not reached (%s): the call is sent again on a new connection.",
+                           type(not_reached).__name__)
+            await asyncio.sleep(wait)
+            token = _fresh_connection.set(True)
+            try:
+                return await super().request(*args, **kwargs)
+            except NOT_REACHED as error:
+                not_reached = error
+            finally:
+                _fresh_connection.reset(token)
+        raise not_reached
 
     @staticmethod
     def _note(what: str) -> None:
@@ -121,13 +172,16 @@ class WatchedActionEndpoint(EndpointConfig):
 
 def _prepare(agent: Agent) -> None:
     """Once per loaded model (a new model brings a new processor): run its graph without dask, watch
-    the action endpoint and make tracker store errors fail the message. `_on_tracker_store_error` is
+    the action endpoint, let typed text be a command only when offered, and make tracker store errors
+    fail the message. `_on_tracker_store_error` is
     the callback FailSafeTrackerStore takes in its constructor; Rasa's agent creates it without one."""
     processor = agent.processor
     if type(processor.graph_runner) is DaskGraphRunner:
         processor.graph_runner = SequentialGraphRunner.replacing(processor.graph_runner)
     if processor.action_endpoint and not isinstance(processor.action_endpoint, WatchedActionEndpoint):
         processor.action_endpoint = WatchedActionEndpoint.wrapping(processor.action_endpoint)
+    if not getattr(processor.parse_message, "checks_commands", False):
+        processor.parse_message = commands_only_when_offered(processor.parse_message)
     store = agent.tracker_store
     if isinstance(store, FailSafeTrackerStore):
         store._on_tracker_store_error = _refuse_fallback
@@ -183,9 +237,17 @@ class WegwijsRestInput(RestInput):
         return webhook
 
     async def _receive(self, request: Request) -> HTTPResponse:
+        if not isinstance(request.json, dict):
+            return response.json({"error": "a JSON object is required"}, status=400)
         sender = await self._extract_sender(request)
-        if not isinstance(sender, str) or not sender:
-            return response.json({"error": "'sender' is required"}, status=400)
+        if not isinstance(sender, str) or not sender or len(sender) > SENDER_MAX_LENGTH or at_the_door(sender) != sender:
+            return response.json({"error": "'sender' is required: text without control characters"}, status=400)
+        text = self._extract_message(request)
+        if not isinstance(text, str):
+            return response.json({"error": "'message' is required: text"}, status=400)
+        text = at_the_door(text)
+        if len(text) > get_settings().widget_max_length:
+            return _say("too_long", 413)
         routed_by = request.headers.get(CONVERSATION_HEADER)
         if routed_by is not None and routed_by != sender:
             return response.json({"error": f"{CONVERSATION_HEADER} must equal 'sender'"}, status=400)
@@ -194,10 +256,16 @@ class WegwijsRestInput(RestInput):
             logger.error("No model loaded: the message was not processed.")
             return _say("unavailable", 503)
         collector = CollectingOutputChannel()
-        message = UserMessage(self._extract_message(request), collector, sender,
-                              input_channel=self._extract_input_channel(request),
-                              metadata=self.get_metadata(request))
+        message = UserMessage(text, collector, sender, input_channel=self.name(),
+                              metadata=self._message_id(request))
         return await self._process(agent, message, collector)
+
+    @staticmethod
+    def _message_id(request: Request) -> Optional[dict]:
+        """Of a client's metadata only the message id is kept: it is stored with the message."""
+        metadata = request.json.get("metadata")
+        message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
+        return {"message_id": message_id} if isinstance(message_id, str) and MESSAGE_ID.match(message_id) else None
 
     @staticmethod
     async def _process(agent: Agent, message: UserMessage, collector: CollectingOutputChannel) -> HTTPResponse:
@@ -219,4 +287,4 @@ class WegwijsRestInput(RestInput):
             logger.error("Custom action failed (%s): the turn was undone; the resident is asked to resend.",
                          ", ".join(failed))
             return _say("action_failed", 200)
-        return response.json(collector.messages)
+        return response.json(collector.messages) if collector.messages else _say("no_reply", 200)

@@ -6,17 +6,21 @@ same `${ENV_VAR}` substitution, so the statistics job and Rasa cannot disagree o
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from itertools import groupby
 from pathlib import Path
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 import yaml
-from sqlalchemy import create_engine, text
+from pydantic import BaseModel, StrictFloat, StrictInt, StrictStr
+from sqlalchemy import create_engine, event as sqlalchemy_events, text
 from sqlalchemy.engine import URL, Engine
 
 from bot.settings import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
 
 # Rasa's SQLTrackerStore keeps one row per event in this table, the event itself as JSON in `data`.
 EVENTS_TABLE = "events"
@@ -60,7 +64,19 @@ def tracker_store_url(endpoints_file: Path, environ: Optional[Mapping[str, str]]
 
 
 def _engine(url: str) -> Engine:
-    return create_engine(url, future=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        sqlalchemy_events.listen(engine, "connect", _sqlite_connected)
+    return engine
+
+
+def _sqlite_connected(connection, _record) -> None:
+    """WAL: this job's long read and Rasa's writes to the same file do not wait for each other
+    (in SQLite's default journal a reader blocks a writer's commit: "database is locked"). WAL
+    stays set in the file. Text that is not UTF-8 is read with its bad bytes kept as surrogates,
+    so one bad row is skipped (readable_event) instead of stopping the whole read."""
+    connection.text_factory = lambda raw: raw.decode("utf-8", "surrogateescape")
+    connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _has_events(engine: Engine) -> bool:
@@ -69,19 +85,70 @@ def _has_events(engine: Engine) -> bool:
     return inspect(engine).has_table(EVENTS_TABLE)
 
 
-def conversations_by_sender(url: str) -> Iterator[Tuple[str, List[Dict]]]:
-    """Every sender's events in order. Rasa creates the table on first start: none before that."""
+class _Intent(BaseModel):
+    name: Optional[StrictStr]
+
+
+class _ParseData(BaseModel):
+    intent: Optional[_Intent]
+    entities: Optional[List[Dict[StrictStr, Any]]]
+
+
+class _Event(BaseModel):
+    """The fields the statistics read, of the types Rasa writes; other fields are not checked."""
+
+    event: StrictStr
+    timestamp: Union[StrictInt, StrictFloat]
+    text: Optional[StrictStr]
+    name: Optional[StrictStr]
+    input_channel: Optional[StrictStr]
+    parse_data: Optional[_ParseData]
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
+def readable_event(data: object) -> Optional[Dict]:
+    """The stored event, or None when it cannot be read: not JSON, not valid Unicode (an unpaired
+    surrogate), or a field of the wrong type."""
+    try:
+        event = json.loads(data)  # type: ignore[arg-type]
+        json.dumps(event, ensure_ascii=False).encode("utf-8")  # fails on a surrogate anywhere inside
+        _Event.parse_obj(event)
+    except (TypeError, ValueError):  # UnicodeError and pydantic's ValidationError are ValueErrors
+        return None
+    return event
+
+
+def conversations_by_sender(url: str, skipped: Optional[List[int]] = None) -> Iterator[Tuple[str, List[Dict]]]:
+    """Every sender's events in order. Rasa creates the table on first start: none before that.
+    An event that cannot be read is left out, its id logged (never its content) and added to `skipped`."""
     engine = _engine(url)
     try:
         if not _has_events(engine):
             return
-        query = text(f"SELECT sender_id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")
+        query = text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")
         with engine.connect() as connection:
             rows = connection.execution_options(stream_results=True).execute(query)
             for sender_id, sender_rows in groupby(rows, key=lambda row: row[0]):
-                yield sender_id, [json.loads(row[1]) for row in sender_rows]
+                yield sender_id, list(_readable(sender_rows, skipped if skipped is not None else []))
     finally:
         engine.dispose()
+
+
+def _readable(rows: Iterable, skipped: List[int]) -> Iterator[Dict]:
+    for sender_id, event_id, data in rows:
+        event = readable_event(data) if _is_unicode(sender_id) else None
+        if event is None:
+            logger.warning("Tracker event %s cannot be read: skipped.", event_id)
+            skipped.append(event_id)
+        else:
+            yield event
 
 
 def purge_before(url: str, cutoff: float) -> int:

@@ -1,16 +1,15 @@
 """Routes: the demo pages of the fictional municipality, and the JSON API the widget calls."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.municipality import load_municipality
+from bot.service_replies import service_message
+from bot.text import MESSAGE_ID, at_the_door
 from bot.widget.relay import RasaRelay, RelayError
 from bot.widget.tokens import ConversationTokens
 
 API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
-MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # The widget waits this much longer than the edge waits for Rasa, so it hears the edge's own answer.
 CLIENT_MARGIN_SECONDS = 5
 
@@ -76,6 +75,7 @@ def send_message():
     if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str) \
             or not MESSAGE_ID.match(message_id):
         return _error("invalid_message", 400)
+    text = at_the_door(text)
     if len(text) > settings.widget_max_length:
         return _error("too_long", 413)
     relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout)
@@ -84,7 +84,8 @@ def send_message():
     except RelayError as error:
         current_app.logger.warning("widget relay failed: %s", error.kind)  # never the message itself
         return _error(error.kind, RELAY_STATUS[error.kind])
-    return jsonify(replies=replies)
+    # Never silence: a turn that showed nothing still tells the resident what to do.
+    return jsonify(replies=replies or [{"text": service_message("no_reply")}])
 
 
 @blueprint.after_request
