@@ -4,19 +4,17 @@ import json
 import logging
 import sqlite3
 
-import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from bot.database import Database
 from bot.settings import PROJECT_ROOT
 from bot.statistics import job
-from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import conversations_by_sender
 from serving.tracker_store import ReplicaCachedSQLTrackerStore
 from tests.unit.statistics_support import MONDAY_EVENING, SECRET, conversation, did, record, said
+from tests.unit.test_statistics import statistics  # noqa: F401  (the fixture: a statistics table on SQLite and PostgreSQL)
 
 SECRET_WORDS = "Jantine Vermeulen 0612345678"
 # Stored events no reader expects: not JSON, JSON that is not an event, an unpaired surrogate (as
@@ -30,14 +28,6 @@ BAD_EVENTS = [
     json.dumps({"event": "user", "timestamp": MONDAY_EVENING, "text": SECRET_WORDS,
                 "parse_data": {"intent": SECRET_WORDS, "entities": "x"}}),
 ]
-
-
-@pytest.fixture
-def statistics(sqlite_url):
-    database = Database(sqlite_url)
-    database.migrate()
-    yield StatisticsStore(database)
-    database.close()
 
 
 def a_conversation(start: float = MONDAY_EVENING):
