@@ -88,6 +88,12 @@ def send_message():
     return jsonify(replies=replies or [{"text": service_message("no_reply")}])
 
 
+@blueprint.errorhandler(413)
+def body_too_large(_exception):
+    """A body over the web server's limit: the same answer as a message over the length limit."""
+    return _error("too_long", 413)
+
+
 @blueprint.after_request
 def security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
