@@ -12,7 +12,7 @@ import html
 import re
 import unicodedata
 from html.parser import HTMLParser
-from typing import Collection
+from typing import Collection, Optional
 
 # Bidirectional formatting characters reorder what is shown (a name or number can be made to look
 # like another); they carry no meaning in a chat message.
@@ -20,6 +20,9 @@ _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u20
 # Line breaks and tabs are how residents lay out a longer story; every other control character goes.
 _KEPT_CONTROLS = frozenset("\n\t")
 REPLACEMENT = "\ufffd"
+# A message may carry control characters that the door removes, so the length limit counts the
+# cleaned text; a text more than this many times the limit is refused without cleaning it.
+_UNCLEANED_FACTOR = 4
 # The id a client gives each message (the widget's retry looks a message up by it).
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Rasa reads a message starting with this as an intent and entities ("/intent{...}").
@@ -87,6 +90,15 @@ def at_the_door(text: str) -> str:
         ch for ch in unicodedata.normalize("NFC", valid)
         if ch in _KEPT_CONTROLS or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
     ).strip()
+
+
+def within_limit_at_the_door(text: str, max_length: int) -> Optional[str]:
+    """The text cleaned at the door, or None when that is longer than `max_length`. Cleaning costs
+    CPU for every character, so a text many times longer is refused before it is cleaned."""
+    if len(text) > _UNCLEANED_FACTOR * max_length:
+        return None
+    cleaned = at_the_door(text)
+    return cleaned if len(cleaned) <= max_length else None
 
 
 def as_text_unless_offered(text: str, offered: Collection[str]) -> str:

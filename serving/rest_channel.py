@@ -31,7 +31,6 @@ from typing import Any, Awaitable, Callable, List, Optional, Text
 
 import aiohttp
 import ujson
-from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -43,12 +42,13 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sanic import Blueprint, response
+from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.service_replies import service_message
 from bot.settings import get_settings
-from bot.text import MESSAGE_ID, at_the_door
+from bot.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
 from serving import action_results
 from serving.graph_runner import SequentialGraphRunner
 from serving.typed_commands import commands_only_when_offered
@@ -173,8 +173,8 @@ class WatchedActionEndpoint(EndpointConfig):
 def _prepare(agent: Agent) -> None:
     """Once per loaded model (a new model brings a new processor): run its graph without dask, watch
     the action endpoint, let typed text be a command only when offered, and make tracker store errors
-    fail the message. `_on_tracker_store_error` is
-    the callback FailSafeTrackerStore takes in its constructor; Rasa's agent creates it without one."""
+    fail the message. `_on_tracker_store_error` is the callback FailSafeTrackerStore takes in its
+    constructor; Rasa's agent creates it without one."""
     processor = agent.processor
     if type(processor.graph_runner) is DaskGraphRunner:
         processor.graph_runner = SequentialGraphRunner.replacing(processor.graph_runner)
@@ -237,20 +237,13 @@ class WegwijsRestInput(RestInput):
         return webhook
 
     async def _receive(self, request: Request) -> HTTPResponse:
-        if not isinstance(request.json, dict):
-            return response.json({"error": "a JSON object is required"}, status=400)
-        sender = await self._extract_sender(request)
-        if not isinstance(sender, str) or not sender or len(sender) > SENDER_MAX_LENGTH or at_the_door(sender) != sender:
-            return response.json({"error": "'sender' is required: text without control characters"}, status=400)
-        text = self._extract_message(request)
-        if not isinstance(text, str):
-            return response.json({"error": "'message' is required: text"}, status=400)
-        text = at_the_door(text)
-        if len(text) > get_settings().widget_max_length:
+        malformed = self._malformed(request)
+        if malformed:
+            return response.json({"error": malformed}, status=400)
+        sender, text = request.json["sender"], within_limit_at_the_door(request.json["message"],
+                                                                        get_settings().widget_max_length)
+        if text is None:
             return _say("too_long", 413)
-        routed_by = request.headers.get(CONVERSATION_HEADER)
-        if routed_by is not None and routed_by != sender:
-            return response.json({"error": f"{CONVERSATION_HEADER} must equal 'sender'"}, status=400)
         agent: Optional[Agent] = request.app.ctx.agent
         if agent is None or not agent.is_ready():
             logger.error("No model loaded: the message was not processed.")
@@ -259,6 +252,23 @@ class WegwijsRestInput(RestInput):
         message = UserMessage(text, collector, sender, input_channel=self.name(),
                               metadata=self._message_id(request))
         return await self._process(agent, message, collector)
+
+    @staticmethod
+    def _malformed(request: Request) -> Optional[str]:
+        """What is wrong with a request no resident's widget sends, for the client's developer."""
+        body = request.json
+        if not isinstance(body, dict):
+            return "a JSON object is required"
+        sender = body.get("sender")
+        # The sender is stored as the conversation's key: valid text that fits Rasa's column.
+        if not isinstance(sender, str) or not sender or len(sender) > SENDER_MAX_LENGTH or at_the_door(sender) != sender:
+            return "'sender' is required: text without control characters"
+        if not isinstance(body.get("message"), str):
+            return "'message' is required: text"
+        routed_by = request.headers.get(CONVERSATION_HEADER)
+        if routed_by is not None and routed_by != sender:
+            return f"{CONVERSATION_HEADER} must equal 'sender'"
+        return None
 
     @staticmethod
     def _message_id(request: Request) -> Optional[dict]:

@@ -25,7 +25,7 @@ WORDS = ["ik", "heb", "schulden", "huur", "hulp", "zorg", "werk", "mijn", "moede
 def _command(rng: random.Random) -> str:
     name = rng.choice(["start_intake", "greet", "affirm", "restart", "choose", "request_human", CANARY, "", "/"])
     entities = rng.choice([
-        "", json.dumps({"intake_phone": "0612345678", "note": CANARY}), '{"choice": "zelf"', "{" + CANARY,
+        "", json.dumps({"intake_contact_detail": "0612345678", "note": CANARY}), '{"choice": "zelf"', "{" + CANARY,
         json.dumps({"handoff_reference": CANARY}), "@0.99", "@2" + json.dumps({"x": [1, {"y": CANARY}]}),
     ])
     return f"{rng.choice(['/', ' /', '//', '/ /'])}{name}{entities}{rng.choice(['', ' ' + CANARY])}"

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.municipality import load_municipality
 from bot.service_replies import service_message
-from bot.text import MESSAGE_ID, at_the_door
+from bot.text import MESSAGE_ID, within_limit_at_the_door
 from bot.widget.relay import RasaRelay, RelayError
 from bot.widget.tokens import ConversationTokens
 
@@ -75,8 +75,8 @@ def send_message():
     if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str) \
             or not MESSAGE_ID.match(message_id):
         return _error("invalid_message", 400)
-    text = at_the_door(text)
-    if len(text) > settings.widget_max_length:
+    text = within_limit_at_the_door(text, settings.widget_max_length)
+    if text is None:
         return _error("too_long", 413)
     relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout)
     try:

@@ -17,7 +17,7 @@ from bot.database import Database
 from bot.statistics import job
 from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import tracker_store_url
-from bot.text import at_the_door
+from bot.text import within_limit_at_the_door
 from tests.fuzz_messages import CANARY, messages
 
 pytestmark = pytest.mark.e2e
@@ -69,7 +69,7 @@ def problem(channel: str, text: str, status: int, shown: List[str]) -> str:
         return f"server error {status}"
     if channel == "widget" and status == 400 and not text.strip():
         return ""  # the widget never sends an empty message; the API refuses it
-    expected = 413 if len(at_the_door(text)) > MAX_LENGTH else 200
+    expected = 413 if within_limit_at_the_door(text, MAX_LENGTH) is None else 200
     if status != expected:
         return f"status {status}, expected {expected}"
     if not any(line.strip() for line in shown):
@@ -109,3 +109,17 @@ def test_fuzzed_conversations_are_all_answered_and_go_on_and_the_jobs_run_clean(
         assert job.purge(tracker_url, store, SECRET, retention_days=30) == 0
     finally:
         database.close()
+
+
+def test_typed_intent_syntax_is_words_and_a_button_the_bot_offered_is_a_command(servers):
+    resident = Rest(servers)
+    resident.says('/start_intake{"intake_contact_detail": "0611122233"}')
+    rasa = f"http://127.0.0.1:{servers.rasa_port}/conversations/{resident.sender}/tracker"
+    tracker = requests.get(rasa, timeout=30).json()
+    assert tracker["slots"]["intake_contact_detail"] is None
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ['start_intake{"intake_contact_detail": "0611122233"}']
+    assert "0611122233" not in (servers.tmp / "rasa.log").read_text(errors="replace")
+    greeted = Rest(servers)
+    greeted.says("hallo")
+    status, shown = greeted.says("/ask_what_is_client_support")  # a button of the greeting
+    assert status == 200 and "onafhankelijk" in " ".join(shown).lower()

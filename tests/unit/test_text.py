@@ -9,6 +9,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.text import (
     MODEL_TEXT_LIMIT, REPLACEMENT, as_text_unless_offered, at_the_door, clean_message, for_model, has_words, strip_markup,
+    within_limit_at_the_door,
 )
 from tests.fuzz_messages import messages
 
@@ -65,6 +66,12 @@ def test_controls_and_bidi_overrides_go_line_breaks_and_emoji_stay():
 
 def test_text_is_composed_as_nfc():
     assert at_the_door("cliënt") == "cliënt" == unicodedata.normalize("NFC", "cliënt")
+
+
+def test_the_length_limit_counts_the_cleaned_text_and_refuses_a_far_longer_one_uncleaned():
+    assert within_limit_at_the_door("a\x00b\x00c\x00", 3) == "abc"
+    assert within_limit_at_the_door("abcd", 3) is None
+    assert within_limit_at_the_door("\x00" * 13, 3) is None  # more than four times the limit
 
 
 def readable_as_command(text: str) -> bool:
