@@ -123,3 +123,11 @@ def test_typed_intent_syntax_is_words_and_a_button_the_bot_offered_is_a_command(
     greeted.says("hallo")
     status, shown = greeted.says("/ask_what_is_client_support")  # a button of the greeting
     assert status == 200 and "onafhankelijk" in " ".join(shown).lower()
+
+
+def test_after_a_body_over_the_web_servers_limit_the_next_message_on_that_connection_is_answered(servers):
+    widget = Widget(servers)  # one kept-alive connection, as a browser keeps it
+    for _ in range(5):
+        assert widget.says("x" * 100_000) == (413, ["too_long"])
+        status, shown = widget.says("kost het geld?")
+        assert status == 200 and "gratis" in " ".join(shown)
