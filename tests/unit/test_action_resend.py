@@ -6,7 +6,7 @@ from typing import List
 import pytest
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from serving.rest_channel import WatchedActionEndpoint
+from serving.rest_channel import SERVER_KEEP_ALIVE_SECONDS, WatchedActionEndpoint
 from tools.cluster import free_port
 
 
@@ -26,8 +26,9 @@ class ActionServer:
         self.connections += 1
         served = 0
         while True:
-            head = await reader.readuntil(b"\r\n\r\n") if not reader.at_eof() else b""
-            if not head:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:  # the client closed the connection
                 break
             length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
             body = await reader.readexactly(length)
@@ -87,3 +88,19 @@ def test_a_call_the_action_server_answered_with_an_error_is_not_sent_again():
     with pytest.raises(ClientResponseError):
         asyncio.run(call())
     assert len(server.processed) == 1
+
+
+def test_a_connection_idle_for_most_of_the_action_servers_limit_is_not_used_again():
+    server = ActionServer(free_port())
+
+    async def two_calls_with_a_pause():
+        running = await server.start()
+        action = endpoint(server.port)
+        await action.request(json={"next_action": "x"}, method="post")
+        # Near Sanic's limit the server may be closing the connection just as a call is written into it.
+        await asyncio.sleep(SERVER_KEEP_ALIVE_SECONDS * 0.8)
+        await action.request(json={"next_action": "y"}, method="post")
+        running.close()
+
+    asyncio.run(two_calls_with_a_pause())
+    assert server.connections == 2 and len(server.processed) == 2
