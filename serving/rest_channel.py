@@ -60,8 +60,8 @@ logger = logging.getLogger(__name__)
 CONVERSATION_HEADER = "X-Wegwijs-Conversation"
 # Rasa's sender_id column holds this many characters.
 SENDER_MAX_LENGTH = 255
-# The action server (rasa_sdk on Sanic) closes a connection idle this long. A kept connection is
-# dropped by the client well before that, so a request is not written into a closing connection.
+# The action server (rasa_sdk on Sanic) closes a connection idle this long. A kept connection idle
+# for half of that is not used again, so a call is not written into a connection being closed.
 SERVER_KEEP_ALIVE_SECONDS = float(SANIC_DEFAULTS["KEEP_ALIVE_TIMEOUT"])
 CLIENT_KEEP_ALIVE_SECONDS = SERVER_KEEP_ALIVE_SECONDS / 2
 # A call that never reached the action server (a connection closed under it, refused while the
