@@ -14,11 +14,16 @@ import unicodedata
 from html.parser import HTMLParser
 from typing import Collection, Optional
 
-# Bidirectional formatting characters reorder what is shown (a name or number can be made to look
-# like another); they carry no meaning in a chat message.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Line breaks and tabs are how residents lay out a longer story; every other control character goes.
-_KEPT_CONTROLS = frozenset("\n\t")
+# Removed at the door: control characters (line breaks and tabs stay: residents lay out a longer
+# story with them) and the bidirectional formatting characters, which reorder what is shown (a name
+# or number can be made to look like another) and carry no meaning in a chat message.
+_REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Replaced at the door: a surrogate left in a Python string is unpaired (JSON's paired escapes are
+# joined when parsed), and noncharacters are never meant for interchange; both make encoders and
+# databases fail later.
+_INVALID = re.compile("[\ud800-\udfff\ufdd0-\ufdef"
+                      + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+                      + "]")
 REPLACEMENT = "\ufffd"
 # A message may carry control characters that the door removes, so the length limit counts the
 # cleaned text; a text more than this many times the limit is refused without cleaning it.
@@ -74,22 +79,11 @@ def _printable(text: str) -> str:
     return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
-def _valid_code_point(ch: str) -> str:
-    code = ord(ch)
-    # A surrogate left in a Python string is unpaired (JSON's paired escapes are joined when parsed);
-    # noncharacters are never meant for interchange. Both make encoders and databases fail later.
-    if 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
-        return REPLACEMENT
-    return ch
-
-
 def at_the_door(text: str) -> str:
     """Valid Unicode in NFC without control characters or bidi overrides; line breaks kept."""
-    valid = "".join(_valid_code_point(ch) for ch in text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(
-        ch for ch in unicodedata.normalize("NFC", valid)
-        if ch in _KEPT_CONTROLS or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
-    ).strip()
+    valid = _INVALID.sub(REPLACEMENT, text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Removed before composing: a control between a letter and its accent must not keep them apart.
+    return unicodedata.normalize("NFC", _REMOVED.sub("", valid)).strip()
 
 
 def within_limit_at_the_door(text: str, max_length: int) -> Optional[str]:

@@ -66,6 +66,7 @@ def test_controls_and_bidi_overrides_go_line_breaks_and_emoji_stay():
 
 def test_text_is_composed_as_nfc():
     assert at_the_door("cliënt") == "cliënt" == unicodedata.normalize("NFC", "cliënt")
+    assert at_the_door("e\x00\u0301") == "\u00e9"  # the control between letter and accent goes first
 
 
 def test_the_length_limit_counts_the_cleaned_text_and_refuses_a_far_longer_one_uncleaned():
