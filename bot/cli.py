@@ -217,6 +217,8 @@ def statistics_update(args: argparse.Namespace) -> int:
 
     result = update(args.tracker_url, args.store, get_settings().secret_key)
     print(f"{result.conversations} gesprekken verwerkt, {result.free_text} teksten ontdaan van persoonsgegevens.")
+    if result.skipped_events:
+        print(f"{result.skipped_events} opgeslagen gebeurtenissen waren onleesbaar en zijn overgeslagen (zie de log).")
     return 0
 
 

@@ -2,6 +2,8 @@
 
 `action_failed`: a custom action could not run; the message was not processed, send it again.
 `unavailable`: the conversation store or the lock store cannot be reached; nothing was processed.
+`no_reply`: the turn ended without a message for the resident; ask again in other words.
+`too_long`: the message is longer than WEGWIJS_WIDGET_MAX_LENGTH; it was not processed.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import yaml
 from bot.municipality import current_municipality
 
 CONTENT_FILE = Path(__file__).parent / "content" / "service.yml"
-KINDS = ("action_failed", "unavailable")
+KINDS = ("action_failed", "unavailable", "no_reply", "too_long")
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,10 @@ It also logs the resident's message text on a failure. Here instead:
 - an unreachable tracker store or lock store: nothing is processed or stored, the resident gets the
   "Wegwijs werkt nu even niet" message with HTTP 503, and one log line names the part that failed;
 - no message text is ever logged;
+- every message is cleaned at the door (bot.text.at_the_door) and bounded in length before Rasa
+  stores it; text starting with "/" is a command only when it is a button the bot just offered;
+- a custom-action call that never reached the action server is sent again on a fresh connection,
+  and a turn that still ends without a message gets a Dutch "ask it again" (never an empty answer);
 - the header X-Wegwijs-Conversation (the proxy hashes on it to keep a conversation on one replica)
   must, when present, equal the JSON `sender`;
 - what comes with the message is bounded (`_out_of_bounds`): a short sender, an input channel that is
@@ -34,6 +38,7 @@ import ujson
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -41,23 +46,38 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sanic import Blueprint, response
+from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.service_replies import service_message
+from bot.settings import get_settings
+from bot.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
 from serving import action_results
 from serving.graph_runner import SequentialGraphRunner
+from serving.typed_commands import commands_only_when_offered
 
 action_results.install()
 
 logger = logging.getLogger(__name__)
 
 CONVERSATION_HEADER = "X-Wegwijs-Conversation"
+# A conversation id: the widget's are far shorter (Rasa's sender_id column holds 255 characters).
 MAX_SENDER_LENGTH = 128
 INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAX_METADATA_BYTES = 2048  # the widget sends a message id; nothing a client sends needs more
+# The action server (rasa_sdk on Sanic) closes a connection idle this long. A kept connection idle
+# for half of that is not used again, so a call is not written into a connection being closed.
+SERVER_KEEP_ALIVE_SECONDS = float(SANIC_DEFAULTS["KEEP_ALIVE_TIMEOUT"])
+CLIENT_KEEP_ALIVE_SECONDS = SERVER_KEEP_ALIVE_SECONDS / 2
+# A call that never reached the action server (a connection closed under it, refused while the
+# server restarts) is sent again after these waits, on a fresh connection.
+RESEND_WAITS_SECONDS = (0.0, 0.5, 1.5)
+NOT_REACHED = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
 # Set per message: the custom-action calls that failed while handling it.
 _failed_calls: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar("failed_calls", default=None)
+# Set while a call is sent again: it goes over a session (and connection) of its own.
+_fresh_connection: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh_connection", default=False)
 
 
 class TrackerStoreUnavailable(Exception):
@@ -87,7 +107,8 @@ class WatchedActionEndpoint(EndpointConfig):
 
     A 400 is not a failure: it is how a form's validation rejects an answer (ActionExecutionRejection).
     Rasa opens a new client session, and so a new connection, for every action call; this endpoint
-    keeps one session, made the way Rasa makes it (measured: about 2% of a turn's CPU)."""
+    keeps one session, made the way Rasa makes it (measured: about 2% of a turn's CPU). A connection
+    it keeps is one the action server may close: see `_request_until_reached`."""
 
     _open: Optional[aiohttp.ClientSession] = None
     _loop: Optional[asyncio.AbstractEventLoop] = None
@@ -98,11 +119,20 @@ class WatchedActionEndpoint(EndpointConfig):
         watched.__dict__.update(endpoint.__dict__)
         return watched
 
-    def session(self) -> _OpenSession:  # type: ignore[override]
+    def session(self) -> Any:  # type: ignore[override]
+        if _fresh_connection.get():
+            return self._new_session()  # closed, with its connection, when Rasa's call is done
         loop = asyncio.get_running_loop()  # a session belongs to the loop it was made on
         if self._open is None or self._open.closed or self._loop is not loop:
-            self._open, self._loop = super().session(), loop
+            self._open, self._loop = self._new_session(), loop
         return _OpenSession(self._open)
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        """Made as Rasa makes it (headers, auth, timeout), with an idle limit below the action server's."""
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        return aiohttp.ClientSession(headers=self.headers, auth=auth,
+                                     timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                     connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEP_ALIVE_SECONDS))
 
     async def request(self, *args: Any, **kwargs: Any) -> Any:
         if "json" in kwargs:
@@ -110,7 +140,7 @@ class WatchedActionEndpoint(EndpointConfig):
             # module's encoder took (that was 5% of a turn). Rasa sets the content type.
             kwargs["data"] = ujson.dumps(kwargs.pop("json"), ensure_ascii=False).encode()
         try:
-            return await super().request(*args, **kwargs)
+            return await self._request_until_reached(*args, **kwargs)
         except ClientResponseError as error:
             if error.status != 400:
                 self._note(f"HTTP {error.status}")
@@ -118,6 +148,26 @@ class WatchedActionEndpoint(EndpointConfig):
         except Exception as error:
             self._note(type(error).__name__)
             raise
+
+    async def _request_until_reached(self, *args: Any, **kwargs: Any) -> Any:
+        """Sends a call again when it never reached the action server. Actions that store something are
+        idempotent (the handoff store's key), so a call that did arrive after all is stored once."""
+        try:
+            return await super().request(*args, **kwargs)
+        except NOT_REACHED as error:
+            not_reached = error
+        for wait in RESEND_WAITS_SECONDS:
+            logger.warning("Action server not reached (%s): the call is sent again on a new connection.",
+                           type(not_reached).__name__)
+            await asyncio.sleep(wait)
+            token = _fresh_connection.set(True)
+            try:
+                return await super().request(*args, **kwargs)
+            except NOT_REACHED as error:
+                not_reached = error
+            finally:
+                _fresh_connection.reset(token)
+        raise not_reached
 
     @staticmethod
     def _note(what: str) -> None:
@@ -128,13 +178,16 @@ class WatchedActionEndpoint(EndpointConfig):
 
 def _prepare(agent: Agent) -> None:
     """Once per loaded model (a new model brings a new processor): run its graph without dask, watch
-    the action endpoint and make tracker store errors fail the message. `_on_tracker_store_error` is
-    the callback FailSafeTrackerStore takes in its constructor; Rasa's agent creates it without one."""
+    the action endpoint, let typed text be a command only when offered, and make tracker store errors
+    fail the message. `_on_tracker_store_error` is the callback FailSafeTrackerStore takes in its
+    constructor; Rasa's agent creates it without one."""
     processor = agent.processor
     if type(processor.graph_runner) is DaskGraphRunner:
         processor.graph_runner = SequentialGraphRunner.replacing(processor.graph_runner)
     if processor.action_endpoint and not isinstance(processor.action_endpoint, WatchedActionEndpoint):
         processor.action_endpoint = WatchedActionEndpoint.wrapping(processor.action_endpoint)
+    if not getattr(processor.parse_message, "checks_commands", False):
+        processor.parse_message = commands_only_when_offered(processor.parse_message)
     store = agent.tracker_store
     if isinstance(store, FailSafeTrackerStore):
         store._on_tracker_store_error = _refuse_fallback
@@ -167,10 +220,8 @@ def _brief(error: BaseException) -> str:
     return f"{type(error).__name__}: {lines[0][:200]}" if lines else type(error).__name__
 
 
-def _out_of_bounds(sender: str, body: Any) -> Optional[str]:
+def _out_of_bounds(body: Any) -> Optional[str]:
     """What is wrong with the parts around the message, if anything (never repeating what was sent)."""
-    if len(sender) > MAX_SENDER_LENGTH:
-        return f"'sender' is longer than {MAX_SENDER_LENGTH} characters"
     channel = body.get("input_channel")
     if channel is not None and not (isinstance(channel, str) and INPUT_CHANNEL.match(channel)):
         return "'input_channel' must be a name: a-z, 0-9 and _, at most 32 characters"
@@ -204,24 +255,45 @@ class WegwijsRestInput(RestInput):
         return webhook
 
     async def _receive(self, request: Request) -> HTTPResponse:
-        sender = await self._extract_sender(request)
-        if not isinstance(sender, str) or not sender:
-            return response.json({"error": "'sender' is required"}, status=400)
-        routed_by = request.headers.get(CONVERSATION_HEADER)
-        if routed_by is not None and routed_by != sender:
-            return response.json({"error": f"{CONVERSATION_HEADER} must equal 'sender'"}, status=400)
-        problem = _out_of_bounds(sender, request.json)
-        if problem:
-            return response.json({"error": problem}, status=400)
+        malformed = self._malformed(request) or _out_of_bounds(request.json)
+        if malformed:
+            return response.json({"error": malformed}, status=400)
+        sender, text = request.json["sender"], within_limit_at_the_door(request.json["message"],
+                                                                        get_settings().widget_max_length)
+        if text is None:
+            return _say("too_long", 413)
         agent: Optional[Agent] = request.app.ctx.agent
         if agent is None or not agent.is_ready():
             logger.error("No model loaded: the message was not processed.")
             return _say("unavailable", 503)
         collector = CollectingOutputChannel()
-        message = UserMessage(self._extract_message(request), collector, sender,
-                              input_channel=self._extract_input_channel(request),
-                              metadata=self.get_metadata(request))
+        message = UserMessage(text, collector, sender, input_channel=self.name(),
+                              metadata=self._message_id(request))
         return await self._process(agent, message, collector)
+
+    @staticmethod
+    def _malformed(request: Request) -> Optional[str]:
+        """What is wrong with a request no resident's widget sends, for the client's developer."""
+        body = request.json
+        if not isinstance(body, dict):
+            return "a JSON object is required"
+        sender = body.get("sender")
+        # The sender is stored as the conversation's key: valid text that fits Rasa's column.
+        if not isinstance(sender, str) or not sender or len(sender) > MAX_SENDER_LENGTH or at_the_door(sender) != sender:
+            return f"'sender' is required: text without control characters, at most {MAX_SENDER_LENGTH} characters"
+        if not isinstance(body.get("message"), str):
+            return "'message' is required: text"
+        routed_by = request.headers.get(CONVERSATION_HEADER)
+        if routed_by is not None and routed_by != sender:
+            return f"{CONVERSATION_HEADER} must equal 'sender'"
+        return None
+
+    @staticmethod
+    def _message_id(request: Request) -> Optional[dict]:
+        """Of a client's metadata only the message id is kept: it is stored with the message."""
+        metadata = request.json.get("metadata")
+        message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
+        return {"message_id": message_id} if isinstance(message_id, str) and MESSAGE_ID.match(message_id) else None
 
     @staticmethod
     async def _process(agent: Agent, message: UserMessage, collector: CollectingOutputChannel) -> HTTPResponse:
@@ -243,4 +315,4 @@ class WegwijsRestInput(RestInput):
             logger.error("Custom action failed (%s): the turn was undone; the resident is asked to resend.",
                          ", ".join(failed))
             return _say("action_failed", 200)
-        return response.json(collector.messages)
+        return response.json(collector.messages) if collector.messages else _say("no_reply", 200)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import List, Optional
 
 from bot.statistics.conversations import split_conversations, summarise
 from bot.statistics.deidentify import deidentify
@@ -23,11 +23,14 @@ SECONDS_PER_DAY = 24 * 60 * 60
 class UpdateResult:
     conversations: int
     free_text: int
+    # Stored events that could not be read (their ids are logged): left out, the job went on.
+    skipped_events: int = 0
 
 
 def update(tracker_url: str, store: StatisticsStore, secret: str) -> UpdateResult:
     conversations = free_text = 0
-    for sender_id, events in conversations_by_sender(tracker_url):
+    skipped: List[int] = []
+    for sender_id, events in conversations_by_sender(tracker_url, skipped):
         for conversation in split_conversations(events):
             stats, texts = summarise(conversation, secret, sender_id)
             # Words are de-identified here, before they are stored anywhere else.
@@ -35,7 +38,7 @@ def update(tracker_url: str, store: StatisticsStore, secret: str) -> UpdateResul
             store.save_once(stats, [item for item in cleaned if item.text])
             conversations += 1
             free_text += len(cleaned)
-    return UpdateResult(conversations, free_text)
+    return UpdateResult(conversations, free_text, len(skipped))
 
 
 def purge(tracker_url: str, store: StatisticsStore, secret: str, retention_days: int, session_minutes: int,

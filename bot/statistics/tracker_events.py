@@ -6,20 +6,24 @@ same `${ENV_VAR}` substitution, so the statistics job and Rasa cannot disagree o
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 import yaml
-from sqlalchemy import bindparam, create_engine, text
+from pydantic import BaseModel, StrictFloat, StrictInt, StrictStr
+from sqlalchemy import bindparam, create_engine, event as sqlalchemy_events, text
 from sqlalchemy.engine import URL, Engine, make_url
 
 from bot import privacy
 from bot.privacy import Words
 from bot.settings import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
 
 # Rasa's SQLTrackerStore keeps one row per event in this table, the event itself as JSON in `data`.
 EVENTS_TABLE = "events"
@@ -67,7 +71,19 @@ class TrackerStoreMissing(RuntimeError):
 
 
 def _engine(url: str) -> Engine:
-    return create_engine(url, future=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        sqlalchemy_events.listen(engine, "connect", _sqlite_connected)
+    return engine
+
+
+def _sqlite_connected(connection, _record) -> None:
+    """WAL: this job's long read and Rasa's writes to the same file do not wait for each other
+    (in SQLite's default journal a reader blocks a writer's commit: "database is locked"). WAL
+    stays set in the file. Text that is not UTF-8 is read with its bad bytes kept as surrogates,
+    so one bad row is skipped (readable_event) instead of stopping the whole read."""
+    connection.text_factory = lambda raw: raw.decode("utf-8", "surrogateescape")
+    connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _has_events(engine: Engine) -> bool:
@@ -89,17 +105,72 @@ def _checked_engine(url: str) -> Engine:
     return engine
 
 
-def conversations_by_sender(url: str) -> Iterator[Tuple[str, List[Dict]]]:
-    """Every sender's events in order."""
+class _Intent(BaseModel):
+    name: Optional[StrictStr]
+
+
+class _ParseData(BaseModel):
+    intent: Optional[_Intent]
+    entities: Optional[List[Dict[StrictStr, Any]]]
+
+
+class _Event(BaseModel):
+    """The fields the statistics read, of the types Rasa writes; other fields are not checked."""
+
+    event: StrictStr
+    timestamp: Union[StrictInt, StrictFloat]
+    text: Optional[StrictStr]
+    name: Optional[StrictStr]
+    input_channel: Optional[StrictStr]
+    parse_data: Optional[_ParseData]
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
+def readable_event(data: object) -> Optional[Dict]:
+    """The stored event, or None when it cannot be read: not JSON, not valid Unicode (an unpaired
+    surrogate), or a field of the wrong type."""
+    try:
+        event = json.loads(data)  # type: ignore[arg-type]
+        json.dumps(event, ensure_ascii=False).encode("utf-8")  # fails on a surrogate anywhere inside
+        _Event.parse_obj(event)
+    except (TypeError, ValueError):  # UnicodeError and pydantic's ValidationError are ValueErrors
+        return None
+    return event
+
+
+def conversations_by_sender(url: str, skipped: Optional[List[int]] = None) -> Iterator[Tuple[str, List[Dict]]]:
+    """Every sender's events in order. An event that cannot be read is left out, its id logged
+    (never its content) and added to `skipped`."""
     engine = _checked_engine(url)
     try:
-        query = text(f"SELECT sender_id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")
+        query = text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")
         with engine.connect() as connection:
             rows = connection.execution_options(stream_results=True).execute(query)
             for sender_id, sender_rows in groupby(rows, key=lambda row: row[0]):
-                yield sender_id, [json.loads(row[1]) for row in sender_rows]
+                yield sender_id, list(_readable(sender_rows, skipped if skipped is not None else []))
     finally:
         engine.dispose()
+
+
+def _unreadable(event_id: int, skipped: List[int]) -> None:
+    logger.warning("Tracker event %s cannot be read: skipped.", event_id)
+    skipped.append(event_id)
+
+
+def _readable(rows: Iterable, skipped: List[int]) -> Iterator[Dict]:
+    for sender_id, event_id, data in rows:
+        event = readable_event(data) if _is_unicode(sender_id) else None
+        if event is None:
+            _unreadable(event_id, skipped)
+        else:
+            yield event
 
 
 @dataclass(frozen=True)
@@ -108,14 +179,16 @@ class Session:
 
     ids: List[int]
     events: List[Dict]
+    # rows that cannot be read: never rewritten, deleted with their session
+    unreadable: List[int] = field(default_factory=list)
 
     @property
     def first(self) -> float:
-        return min(event.get("timestamp") or 0 for event in self.events)
+        return min((event.get("timestamp") or 0 for event in self.events), default=0)
 
     @property
     def last(self) -> float:
-        return max(event.get("timestamp") or 0 for event in self.events)
+        return max((event.get("timestamp") or 0 for event in self.events), default=0)
 
 
 def _starts_session(event: Dict, previous: Optional[Dict]) -> bool:
@@ -125,14 +198,18 @@ def _starts_session(event: Dict, previous: Optional[Dict]) -> bool:
     return event.get("event") == "session_started" and (previous or {}).get("name") != "action_session_start"
 
 
-def _sessions(rows) -> Iterator[Tuple[str, List[Session]]]:
-    """Each sender's sessions, in order."""
+def _sessions(rows, skipped: List[int]) -> Iterator[Tuple[str, List[Session]]]:
+    """Each sender's sessions, in order; a row that cannot be read stays with the session it is in."""
     for sender_id, sender_rows in groupby(rows, key=lambda row: row[0]):
         sessions: List[Session] = []
         for _, row_id, data in sender_rows:
-            event = json.loads(data)
-            if not sessions or sessions[-1].events and _starts_session(event, sessions[-1].events[-1]):
+            event = readable_event(data)
+            if not sessions or event and sessions[-1].events and _starts_session(event, sessions[-1].events[-1]):
                 sessions.append(Session([], []))
+            if event is None:
+                _unreadable(row_id, skipped)
+                sessions[-1].unreadable.append(row_id)
+                continue
             sessions[-1].ids.append(row_id)
             sessions[-1].events.append(event)
         yield sender_id, sessions
@@ -169,24 +246,26 @@ def purge_sessions(url: str, ended_before: float, keep_words: Optional[Words], o
     de-identifying. Rows Rasa adds in between belong to a session that has not ended."""
     engine = _checked_engine(url)
     deleted: List[int] = []
+    skipped: List[int] = []
     rewritten: List[Dict] = []
     erased = by_age = 0
     try:
         with engine.connect() as connection:
             rows = connection.execute(text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")).all()
-        for _, sessions in _sessions(rows):
+        for _, sessions in _sessions(rows, skipped):
             for number, session in enumerate(sessions):
                 ended = number < len(sessions) - 1 or session.last < ended_before
                 if older_than is not None and session.first < older_than:
-                    deleted += session.ids
+                    deleted += session.ids + session.unreadable
                     by_age += 1
                 elif ended and keep_words is None:
-                    deleted += session.ids
+                    deleted += session.ids + session.unreadable
                     erased += 1
                 elif ended:
                     changed = _rewritten(session, keep_words)
+                    deleted += session.unreadable  # a row that cannot be read cannot be de-identified
                     rewritten += changed
-                    erased += bool(changed)
+                    erased += bool(changed) or bool(session.unreadable)
         with engine.begin() as connection:
             _delete(connection, deleted)
             if rewritten:

@@ -52,9 +52,9 @@ def send(client, token, text="hallo", message_id=MESSAGE_ID, **extra):
 
 
 class RecordingRasa:
-    """Answers like Rasa's REST channel and keeps what it received."""
+    """Answers like Rasa's REST channel (with `replies`, when given) and keeps what it received."""
 
-    def __init__(self):
+    def __init__(self, replies=None):
         self.requests = []
         recorder = self
 
@@ -66,6 +66,8 @@ class RecordingRasa:
                     answer = json.dumps({"events": [
                         {"event": "user", "text": "kost het geld?", "metadata": {"message_id": MESSAGE_ID}},
                         {"event": "bot", "text": "Nee, het is gratis.", "data": {}}]}).encode()
+                elif replies is not None:
+                    answer = json.dumps(replies).encode()
                 else:
                     answer = json.dumps([{"recipient_id": body["sender"], "text": "Hallo <b>daar</b>",
                                           "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": 3}]}]).encode()
