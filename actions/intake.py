@@ -21,8 +21,10 @@ INTERRUPTIONS = {
     "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
 }
 # Messages that always come first, whatever the step: danger, despair, and the resident's own wish
-# to stop or to talk to a person.
-ALWAYS_INTERRUPT = {"crisis", "distress", "stop", "restart", "request_human"}
+# to stop. A wish to talk to a person comes first too, unless it answers the step ("bel mij maar"
+# when asked how to be contacted).
+ALWAYS_INTERRUPT = {"crisis", "distress", "stop", "restart"}
+PERSON = "request_human"
 # The answer to "is someone in danger now?" after a distress check-in is not an intake answer.
 CHECK_IN = "utter_distress_check_in"
 CHECK_IN_ANSWERS = {"affirm", "deny"}
@@ -36,10 +38,14 @@ def interrupts(step: str, answer: Answer, after_check_in: bool = False) -> bool:
     """
     if answer.intent in ALWAYS_INTERRUPT or (after_check_in and answer.intent in CHECK_IN_ANSWERS):
         return True
-    if answer.choice or step == "contact_detail":
+    if answer.choice:
         return False
     # "ik ben het niet eens met het besluit" answers "Waar staat u nu?", though it reads as a question.
     if step in CHOICE_VALUES and parse_choice(step, answer.text):
+        return False
+    if answer.intent == PERSON:
+        return True
+    if step == "contact_detail":
         return False
     return answer.intent in INTERRUPTIONS and asks_a_question(answer.text)
 

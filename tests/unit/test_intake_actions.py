@@ -181,3 +181,13 @@ def test_the_answer_to_the_check_in_is_not_taken_as_consent():
 def test_without_a_check_in_no_is_the_consent_answer():
     _, events = form_turn("intake_consent", user_event("deny", "nee"))
     assert SlotSet("intake_consent", "no") in events
+
+
+def test_call_me_answers_how_to_be_contacted_though_it_reads_as_asking_for_a_person():
+    _, events = form_turn("intake_contact_method", user_event("request_human", "bel mij maar"), intake_consent="yes")
+    assert SlotSet("intake_contact_method", "phone") in events
+
+
+def test_asking_for_a_person_still_comes_first_at_a_free_text_step():
+    _, events = form_turn("intake_goal", user_event("request_human", "ik wil liever met een mens praten"))
+    assert not any(e.get("name") == "intake_goal" for e in events)
