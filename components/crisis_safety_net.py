@@ -9,12 +9,9 @@ greeting or a yes. Goes after every other classifier.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -23,6 +20,7 @@ from bot.text import clean_message, has_words
 from bot.vocabulary import is_gibberish
 from components.input_guard import RAW_TEXT
 from components.intent_override import override_intent
+from components.stateless import StatelessComponent
 
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "distress"
@@ -34,17 +32,7 @@ SAFETY_NET_KEY = "safety_net"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CrisisSafetyNet(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CrisisSafetyNet":
-        return cls()
-
+class CrisisSafetyNet(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             typed = message.get(RAW_TEXT) or message.get(TEXT) or ""

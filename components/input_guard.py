@@ -6,34 +6,22 @@ feature, and the last component turns such a message into `nlu_fallback` anyway.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.text import for_model, has_words
+from components.stateless import StatelessComponent
 
 RAW_TEXT = "raw_text"
 PLACEHOLDER = "?"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class InputGuard(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "InputGuard":
-        return cls()
-
+class InputGuard(StatelessComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         # Training examples are curated, and cleaning them would shift their entity offsets.
         return training_data
