@@ -107,6 +107,20 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
 
 
 @pytest.fixture(scope="session")
+def unthrottled(servers):
+    """A second web server in front of the same Rasa with rate limits no test's burst reaches: for
+    tests of what the door does with a message, not of how many may come. Its URL."""
+    port = free_port()
+    process = servers.start_web(port, WEGWIJS_WIDGET_LIMIT_ADDRESS="100000 per minute",
+                                WEGWIJS_WIDGET_LIMIT_CONVERSATION="100000 per minute")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@pytest.fixture(scope="session")
 def limited(servers, tmp_path_factory):
     """A second web server in front of the same Rasa: low limits, counts in a redis-server of its own (so
     both gunicorn workers share them). Its URL."""
