@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import concern, detect
@@ -25,6 +25,8 @@ from components.stateless import StatelessComponent
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "distress"
 FALLBACK_INTENT = "nlu_fallback"
+# The fallback classifier's threshold (config.yml): a reading below it is no reading.
+FALLBACK_THRESHOLD = 0.3
 # Below this confidence a message without real words is not trusted: "asdf jklm" scored "affirm"
 # at 0.50, while stretched or misspelled chat words the model was trained on score higher.
 GIBBERISH_TRUSTED = 0.7
@@ -42,10 +44,20 @@ class CrisisSafetyNet(StatelessComponent):
                 override_intent(message, CRISIS_INTENT)
                 # Only the category, never the matched words: parse results can end up in logs.
                 message.set(SAFETY_NET_KEY, {"category": alarm.category}, add_to_output=True)
-            elif intent.get("name") != CRISIS_INTENT and concern(typed):
+            elif intent.get("name") != CRISIS_INTENT and (concern(typed) or torn_with_distress(message)):
                 override_intent(message, DISTRESS_INTENT)
             elif not has_words(clean_message(typed)) or (
                 is_gibberish(typed) and intent.get("confidence", 0.0) < GIBBERISH_TRUSTED
             ):
                 override_intent(message, FALLBACK_INTENT)
         return messages
+
+
+def torn_with_distress(message: Message) -> bool:
+    """True when the fallback classifier gave up between distress and another reading ("ik weet het
+    allemaal niet meer, ik heb schulden"): the check-in comes first, the area stays as an entity."""
+    if (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT:
+        return False
+    ranked = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != FALLBACK_INTENT]
+    contenders = [entry for entry in ranked[:2] if entry.get("confidence", 0.0) >= FALLBACK_THRESHOLD]
+    return DISTRESS_INTENT in {entry.get("name") for entry in contenders}

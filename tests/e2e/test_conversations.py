@@ -33,7 +33,7 @@ def test_rights_questions_get_the_facts(resident, question, answer_contains):
 
 
 def test_follow_up_question_in_context(resident):
-    assert "luistert" in text_of(resident.says("wat doet zo'n meedenker eigenlijk"))
+    assert "luistert" in text_of(resident.says("wat doet zo'n meedenker eigenlijk")).lower()
     assert "gratis" in text_of(resident.says("en kost dat dan iets?"))
 
 

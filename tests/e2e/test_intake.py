@@ -19,6 +19,8 @@ pytestmark = pytest.mark.e2e
 
 def test_from_worry_to_a_confirmed_handoff_stored_once(resident, servers):
     replies = resident.says("ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog")
+    assert "Is er nu iemand in gevaar?" in text_of(replies)  # despair first gets the check-in
+    replies = press(resident, replies, "Nee")
     assert "/start_intake" in payloads(replies)
     replies = press(resident, replies, "op een rij")
     assert "Voor wie" in text_of(replies)

@@ -113,8 +113,11 @@ def _deliver_notifications(servers, references, monkeypatch) -> list:
                                                {"r": handoff.reference}).scalar(),
                     channel="webhook", target=f"http://127.0.0.1:{receiver.server_port}/wegwijs", status="pending",
                     attempts=0, next_attempt_at=handoff.created_at, created_at=handoff.created_at))
-        settings = dataclasses.replace(get_settings(), public_url=servers.web_url, smtp=SmtpSettings(
-            host="127.0.0.1", port=smtp.port, sender="wegwijs@voorbeeldstad.example"))
+        # A relay on this machine without TLS, and a receiver on loopback over http: what the settings
+        # allow only on this machine (the mail's TLS itself is tested in tests/unit/test_mail_tls.py).
+        settings = dataclasses.replace(get_settings(), public_url=servers.web_url, webhook_allow_loopback_http=True,
+                                       smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, tls="none",
+                                                         sender="wegwijs@voorbeeldstad.example"))
         organisations = [organisation.copy(update={"notify": organisation.notify.copy(
             update={"webhook_secret_env": "WEBHOOK_SECRET_E2E"})})
             for organisation in load_municipality(settings.municipality_file).social_map]

@@ -84,3 +84,21 @@ def test_keyboard_mashing_is_a_fallback_not_a_yes():
 def test_a_misspelled_word_the_model_is_sure_of_is_kept():
     (message,) = CrisisSafetyNet().process([classified("thnx", "thanks", 0.9)])
     assert message.get(INTENT) == {"name": "thanks", "confidence": 0.9}
+
+
+def test_a_message_torn_between_distress_and_a_situation_gets_the_check_in():
+    message = classified("ik weet het allemaal niet meer, ik heb schulden", "nlu_fallback", 0.3)
+    message.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.3},
+                                     {"name": "domain_geldzaken", "confidence": 0.49},
+                                     {"name": "distress", "confidence": 0.48}])
+    (message,) = CrisisSafetyNet().process([message])
+    assert message.get(INTENT)["name"] == "distress"
+
+
+def test_an_unsure_message_without_distress_stays_a_fallback():
+    message = classified("iets met formulieren", "nlu_fallback", 0.3)
+    message.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.3},
+                                     {"name": "domain_geldzaken", "confidence": 0.35},
+                                     {"name": "domain_wonen", "confidence": 0.33}])
+    (message,) = CrisisSafetyNet().process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
