@@ -62,8 +62,8 @@ RIGHTS = ["hallo", "kost een clientondersteuner geld?", "werkt die ondersteuner 
 SITUATION = ["ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen",
              "mijn moeder moet misschien naar een verpleeghuis, hoe gaat dat", "wat is een pgb",
              "hoe lang moet ik wachten", "doei"]
-INTAKE = ["ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog", Press("Nee, niemand"), Press("op een rij"),
-          Press("Voor mijzelf"), Press("Ja, dat klopt"), "ik heb een betalingsachterstand en krijg steeds brieven",
+INTAKE = ["ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog", Press("Nee, niemand"),
+          Press("op een rij"), Press("Voor mijzelf"), Press("Ja, dat klopt"), "ik heb een betalingsachterstand en krijg steeds brieven",
           "dat ik in mijn huis kan blijven wonen", "een betalingsregeling", Press("Niemand"),
           Press("Ik kijk wat er mogelijk is"), Press("Overslaan"), Press("Maakt niet uit"), Press("Nederlands"),
           Press("Nee"), Press("Ja, dat mag"), Press("Telefoon"), "06-12345678", Press("Ja, dit klopt"),
