@@ -23,7 +23,7 @@ from tests.fuzz_messages import CANARY, messages
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-tests-only"  # the servers fixture's WEGWIJS_SECRET_KEY
 MAX_LENGTH = 2000  # WEGWIJS_WIDGET_MAX_LENGTH's default, which the servers run with
-FUZZED = 1000
+FUZZED = 10000
 PER_CONVERSATION = 5
 # A tag, a script URL or an event handler in what the bot says: markup echoed.
 MARKUP = re.compile(r"<\s*[a-z/!]|javascript:|onerror", re.IGNORECASE)
