@@ -12,10 +12,10 @@ from bot.intake import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret
 from bot.life_domains import domains_in_intent, known_domains
 
 SLOT_PREFIX = "intake_"
-# Messages that are not an answer: the resident asks something else, and the form steps aside
+# Questions of the resident's own: when a message is shaped as a question, the form steps aside
 # (rules in data/stories/rules_intake.yml answer them, then the form continues).
 INTERRUPTIONS = {
-    "request_human", "crisis", "stop", "restart", "bot_challenge", "out_of_scope", "ask_capabilities",
+    "bot_challenge", "out_of_scope", "ask_capabilities",
     "ask_what_is_client_support", "ask_cost", "ask_independence", "ask_referral", "ask_eligibility",
     "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
     "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",

@@ -25,8 +25,6 @@ from components.stateless import StatelessComponent
 CRISIS_INTENT = "crisis"
 DISTRESS_INTENT = "distress"
 FALLBACK_INTENT = "nlu_fallback"
-# The fallback classifier's threshold (config.yml): a reading below it is no reading.
-FALLBACK_THRESHOLD = 0.3
 # Below this confidence a message without real words is not trusted: "asdf jklm" scored "affirm"
 # at 0.50, while stretched or misspelled chat words the model was trained on score higher.
 GIBBERISH_TRUSTED = 0.7
@@ -56,8 +54,11 @@ class CrisisSafetyNet(StatelessComponent):
 def torn_with_distress(message: Message) -> bool:
     """True when the fallback classifier gave up between distress and another reading ("ik weet het
     allemaal niet meer, ik heb schulden"): the check-in comes first, the area stays as an entity."""
-    if (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT:
+    intent = message.get(INTENT) or {}
+    if intent.get("name") != FALLBACK_INTENT:
         return False
+    # Rasa's FallbackClassifier gives its fallback the configured threshold as confidence.
+    threshold = intent.get("confidence", 1.0)
     ranked = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != FALLBACK_INTENT]
-    contenders = [entry for entry in ranked[:2] if entry.get("confidence", 0.0) >= FALLBACK_THRESHOLD]
+    contenders = [entry for entry in ranked[:2] if entry.get("confidence", 0.0) >= threshold]
     return DISTRESS_INTENT in {entry.get("name") for entry in contenders}
