@@ -30,8 +30,8 @@ $(INSTALLED): pyproject.toml requirements.lock tools/find-python.sh
 	@touch $@
 
 spacy: $(SPACY_NL) ## Prepare the Dutch spaCy pipeline (nl_core_news_sm if installed, else our own)
-$(SPACY_NL): $(INSTALLED) bot/spacy_pipeline.py
-	$(PY) -m bot.spacy_pipeline build/spacy/nl
+$(SPACY_NL): $(INSTALLED) bot/ops/spacy_pipeline.py
+	$(PY) -m bot.ops.spacy_pipeline build/spacy/nl
 
 train: $(TRAINED) ## Train the model when data, domain or config changed
 $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
@@ -39,7 +39,7 @@ $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
 	@touch $@
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
-	@$(PY) -m bot.cli check-config
+	@$(PY) -m bot.ops.cli check-config
 	@# Rasa's SQLite tracker store (endpoints.yml) lives in var/ and does not create the folder.
 	@mkdir -p var
 	@echo "Wegwijs starts: the demo page with the chat widget on http://localhost:8000/ and the supporter portal on http://localhost:8000/portaal/ (terminal chat: make chat)"
@@ -49,7 +49,7 @@ production-setup: $(INSTALLED) ## Install nginx (Debian's package) for the produ
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx; }
 
 run-production: $(TRAINED) production-setup ## Scaled out on this machine: nginx, Rasa replicas, action servers, PostgreSQL, Redis
-	@$(PY) -m bot.cli check-config
+	@$(PY) -m bot.ops.cli check-config
 	$(BIN)/bot serve --profile production
 
 chat: $(INSTALLED) ## Chat with the running bot in the terminal

@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.fallback import fallback_reply
+from bot.conversation.fallback import fallback_reply
 
 
 def recent_intents(tracker: Tracker) -> List[str]:

@@ -8,14 +8,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import SLOT_PREFIX, intake_from
-from bot import intake_replies
-from bot.handoff_store import HandoffRecord, HandoffStore, StoreUnavailable
-from bot.intake import CONSENT_STEP, CONTACT_STEPS, steps_for
-from bot.municipality import current_municipality
-from bot.notifications import targets_for
-from bot.reply import Reply
+from bot.intake import replies as intake_replies
+from bot.handoff.store import HandoffRecord, HandoffStore, StoreUnavailable
+from bot.intake.steps import CONSENT_STEP, CONTACT_STEPS, steps_for
+from bot.municipality.profile import current_municipality
+from bot.handoff.notifications import targets_for
+from bot.conversation.reply import Reply
 from bot.settings import get_settings
-from bot.social_map import match
+from bot.municipality.social_map import match
 
 NO_PREFERENCE = "none"
 

@@ -1,4 +1,4 @@
-"""The intake form: one question at a time; answers interpreted by `bot.intake`."""
+"""The intake form: one question at a time; answers interpreted by `bot.intake.steps`."""
 from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
@@ -7,9 +7,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import intake_replies
-from bot.intake import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret, parse_choice, steps_for
-from bot.life_domains import domains_in_intent, known_domains
+from bot.intake import replies as intake_replies
+from bot.intake.steps import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret, parse_choice, steps_for
+from bot.conversation.life_domains import domains_in_intent, known_domains
 
 SLOT_PREFIX = "intake_"
 # Questions of the resident's own: when a message is shaped as a question, the form steps aside

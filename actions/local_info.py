@@ -6,13 +6,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers, privacy_notice
-from bot.municipality import current_municipality
+from bot.conversation import answers
+from bot.privacy import notice
+from bot.municipality.profile import current_municipality
 from bot.settings import get_settings
 
 
 class _LocalAnswer(Action, ABC):
-    """Sends the text one function of `bot.answers` builds for the current municipality."""
+    """Sends the text one function of `bot.conversation.answers` builds for the current municipality."""
 
     @abstractmethod
     def answer(self, municipality) -> str:
@@ -54,7 +55,7 @@ class ActionOutOfScope(_LocalAnswer):
 
 
 class ActionAnswerPrivacy(Action):
-    """What is kept, where and for how long: it follows the retention settings (bot/privacy_notice.py)."""
+    """What is kept, where and for how long: it follows the retention settings (bot/privacy/notice.py)."""
 
     def name(self) -> str:
         return "action_answer_privacy"
@@ -62,5 +63,5 @@ class ActionAnswerPrivacy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(**privacy_notice.answer(get_settings(), current_municipality()).as_message())
+        dispatcher.utter_message(**notice.answer(get_settings(), current_municipality()).as_message())
         return []

@@ -6,7 +6,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.statistics.survey import SLOT_PREFIX, STEPS, answer, question
+from bot.survey.questionnaire import SLOT_PREFIX, STEPS, answer, question
 
 
 def _choice(entities: List[dict]) -> Optional[str]:

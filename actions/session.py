@@ -5,8 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.fallback import restarted
-from bot.municipality import current_municipality
+from bot.conversation.fallback import restarted
+from bot.municipality.profile import current_municipality
 
 
 class ActionSessionStart(Action):

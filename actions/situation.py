@@ -5,8 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.fallback import next_steps
-from bot.life_domains import domains_in_intent, known_domains, situation_messages
+from bot.conversation.fallback import next_steps
+from bot.conversation.life_domains import domains_in_intent, known_domains, situation_messages
 
 
 def mentioned_domains(tracker: Tracker) -> List[str]:

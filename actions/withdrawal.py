@@ -9,9 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 
 from actions.handoff import chosen, handoff_store, send
-from bot import intake_replies
-from bot.database import StoreUnavailable
-from bot.municipality import current_municipality
+from bot.intake import replies as intake_replies
+from bot.storage.database import StoreUnavailable
+from bot.municipality.profile import current_municipality
 
 
 class ActionConfirmWithdrawal(Action):

@@ -69,7 +69,7 @@ class Settings:
     portal_session_hours: int = 8
     # Webhooks go over https only; http to a loopback address only when this says so (tests).
     webhook_allow_loopback_http: bool = False
-    # Retention (bot/retention.py). 0: what a resident typed is erased when the session ends; more: a
+    # Retention (bot/privacy/retention.py). 0: what a resident typed is erased when the session ends; more: a
     # municipality with a basis to keep it keeps it de-identified this many days.
     conversation_retention_days: int = 0
     retention: Optional["RetentionSettings"] = None

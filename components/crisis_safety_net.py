@@ -1,6 +1,6 @@
 """Last step of the NLU pipeline: acute danger always wins, and an unreadable message is not guessed.
 
-When `bot.safety` finds a danger signal, the parse result says `crisis` with full confidence,
+When `bot.conversation.safety` finds a danger signal, the parse result says `crisis` with full confidence,
 whatever the model or the fallback classifier decided. Despair that may hide danger is at least
 `distress` (a check-in that asks whether someone is in danger now), unless the model already
 said `crisis`. A message without any readable word (empty, only emoji, only markup) is
@@ -15,9 +15,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import concern, detect
-from bot.text import clean_message, has_words
-from bot.vocabulary import is_gibberish
+from bot.conversation.safety import concern, detect
+from bot.conversation.text import clean_message, has_words
+from bot.conversation.vocabulary import is_gibberish
 from components.input_guard import RAW_TEXT
 from components.intent_override import override_intent
 from components.stateless import StatelessComponent

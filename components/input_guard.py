@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.text import for_model, has_words
+from bot.conversation.text import for_model, has_words
 from components.stateless import StatelessComponent
 
 RAW_TEXT = "raw_text"

@@ -1,5 +1,5 @@
 """Rasa's LogisticRegressionClassifier, cheap for one message at a time: same training, same model,
-same answers (tests/unit/test_intent_classifier.py compares the two).
+same answers (tests/unit/components/test_intent_classifier.py compares the two).
 
 Measured with py-spy on Rasa answering the bench conversations (in-process, CPU per message):
 - scikit-learn multiplies a message with the transposed weights (51 intents x 22k features); scipy

@@ -12,7 +12,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.yes_no import polarity
+from bot.conversation.yes_no import polarity
 from components.input_guard import RAW_TEXT
 from components.stateless import StatelessComponent
 

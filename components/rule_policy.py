@@ -1,4 +1,4 @@
-"""Rasa's RulePolicy with the same predictions and less work per prediction (tests/unit/test_rule_policy.py
+"""Rasa's RulePolicy with the same predictions and less work per prediction (tests/unit/components/test_rule_policy.py
 compares the two).
 
 Measured with `make profile` (py-spy over the bench conversations):

@@ -4,7 +4,7 @@ Rasa's featurizer also counts per token (sequence features), for models such as 
 pipeline nothing reads them: the intent classifier reads the sentence features, the CRF its own token
 features. Counting every token's character n-grams a second time was half of the featurizers' time
 (`make profile`: 7% of a turn). The sentence features are Rasa's own, counted the way Rasa counts them
-(tests/unit/test_sentence_featurizer.py). A model that reads sequence features needs Rasa's featurizer.
+(tests/unit/components/test_sentence_featurizer.py). A model that reads sequence features needs Rasa's featurizer.
 """
 from __future__ import annotations
 

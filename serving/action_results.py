@@ -7,7 +7,7 @@ The schema says an event matches exactly one of 23 event types (`oneOf`), so eve
 against all of them (py-spy: still 8% of the CPU). Each type's `event` name is a distinct constant,
 so the one type an event can match is the one it names: it is checked against that one only.
 Installed by serving/rest_channel.py, so every Rasa server with our REST channel has it; re-check the
-schema's shape (tests/unit/test_production.py) on a Rasa upgrade.
+schema's shape (tests/unit/ops/test_production.py) on a Rasa upgrade.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ a dask graph of them, and lets dask order and call them: measured with `make pro
 turn's time besides the nodes' own work. Here the order for a set of targets is worked out once and
 kept, and the same nodes (the ones the DaskGraphRunner instantiated) are called with the same inputs:
 each node gets the `(name, output)` pairs of the nodes it needs, as under dask. The answers are the
-same (tests/unit/test_graph_runner.py runs both on one graph).
+same (tests/unit/serving/test_graph_runner.py runs both on one graph).
 """
 from __future__ import annotations
 

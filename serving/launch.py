@@ -1,6 +1,6 @@
 """Starts Rasa's server or the action server on the internal interface, Rasa's API behind its token.
 
-    python -m serving.launch rasa [options of `rasa run`]       (the Procfile, bot/serve.py)
+    python -m serving.launch rasa [options of `rasa run`]       (the Procfile, bot/ops/serve.py)
     python -m serving.launch actions [options of `rasa run actions`]
 
 Why a launcher and not `rasa run --enable-api --auth-token ...`: a token on the command line is
@@ -36,7 +36,7 @@ def rasa_argv(which: str, options: Sequence[str]) -> List[str]:
                           "(WEGWIJS_INTERNAL_HOST, WEGWIJS_RASA_TOKEN)")
     settings = get_settings()  # refuses a public interface or a short token, with the reason
     if which == "rasa":
-        # The token also signs JWTs (HS256), which the widget's relay sends in a header (bot/widget/relay.py).
+        # The token also signs JWTs (HS256), which the widget's relay sends in a header (bot/web/widget/relay.py).
         return ["rasa", "run", *options, "--interface", settings.internal_host,
                 "--enable-api", "--auth-token", settings.rasa_token, "--jwt-secret", settings.rasa_token]
     if which == "actions":

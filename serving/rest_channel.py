@@ -13,7 +13,7 @@ It also logs the resident's message text on a failure. Here instead:
 - an unreachable tracker store or lock store: nothing is processed or stored, the resident gets the
   "Wegwijs werkt nu even niet" message with HTTP 503, and one log line names the part that failed;
 - no message text is ever logged;
-- every message is cleaned at the door (bot.text.at_the_door) and bounded in length before Rasa
+- every message is cleaned at the door (bot.conversation.text.at_the_door) and bounded in length before Rasa
   stores it; text starting with "/" is a command only when it is a button the bot just offered;
 - a custom-action call that never reached the action server is sent again on a fresh connection,
   and a turn that still ends without a message gets a Dutch "ask it again" (never an empty answer);
@@ -50,9 +50,9 @@ from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.service_replies import service_message
+from bot.conversation.service_replies import service_message
 from bot.settings import get_settings
-from bot.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
+from bot.conversation.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
 from serving import action_results
 from serving.graph_runner import SequentialGraphRunner
 from serving.typed_commands import commands_only_when_offered

@@ -17,7 +17,7 @@ so the next message needs no read either: without this, the first two messages o
 conversation went through Rasa's ORM reads and saves.
 
 A turn that erases the conversation (stop, restart, the offer without consent, a withdrawal:
-bot/privacy.py) rewrites the conversation's stored rows without the resident's words, in the same
+bot/privacy/erasure.py) rewrites the conversation's stored rows without the resident's words, in the same
 transaction as the turn's own rows, and drops the tracker kept here, so the next read is the erased
 one. Another replica that still keeps this conversation finds the count changed and reads it again.
 
@@ -40,7 +40,7 @@ from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot import privacy
+from bot.privacy import erasure
 
 # The columns of Rasa's events table that its save fills (the id is the database's).
 ROW = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
@@ -121,7 +121,7 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
                                   {"sender_id": sender_id}).all()
         events = [json.loads(data) for _, data in rows]
         changed = [{"id": row_id, "data": json.dumps(after)}
-                   for (row_id, _), before, after in zip(rows, events, privacy.scrubbed(events)) if after != before]
+                   for (row_id, _), before, after in zip(rows, events, erasure.scrubbed(events)) if after != before]
         if changed:
             connection.execute(sa.text(f"UPDATE {table} SET data = :data WHERE id = :id"), changed)
 
@@ -166,14 +166,14 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
             kept = self._kept[tracker.sender_id] = _Kept(tracker, persisted=0, stored=0)
         if kept is None:  # a tracker this store did not hand out: Rasa's own way, read fresh next time
             self._kept.pop(tracker.sender_id, None)
-            erase = privacy.erases([event.as_dict() for event in _latest_turn(tracker)])
+            erase = erasure.erases([event.as_dict() for event in _latest_turn(tracker)])
             await super().save(tracker)
             if erase:
                 with self.engine.begin() as connection:
                     self._erase(connection, tracker.sender_id)
             return
         unsaved = kept.unsaved()
-        erase = privacy.erases([event.as_dict() for event in unsaved])
+        erase = erasure.erases([event.as_dict() for event in unsaved])
         try:
             await self.stream_events(tracker)
             self._insert(tracker.sender_id, unsaved, erase)

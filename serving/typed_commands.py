@@ -1,7 +1,7 @@
 """Typed text is never a command: Rasa reads a message "/intent{entities}" as that intent with those
 entities, so a resident could type their way past a step or set any slot. A message starting with "/"
 is a command only when it equals a button payload the bot offered in its last message (or the widget's
-own restart control); any other is read, and stored, as plain words (bot.text.as_text_unless_offered).
+own restart control); any other is read, and stored, as plain words (bot.conversation.text.as_text_unless_offered).
 That also keeps Rasa from logging a malformed "/intent{...}" whole, as it does at WARNING level.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.text import as_text_unless_offered
+from bot.conversation.text import as_text_unless_offered
 
 # The widget's own "Opnieuw beginnen" control: offered in every conversation.
 ALWAYS_OFFERED = frozenset({"/restart"})

@@ -1,7 +1,7 @@
 """Shared fixtures."""
 import pytest
 
-from bot.municipality import Municipality, load_municipality
+from bot.municipality.profile import Municipality, load_municipality
 from bot.settings import DEFAULT_MUNICIPALITY_FILE
 
 

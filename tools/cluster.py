@@ -1,6 +1,6 @@
 """The production topology on free ports, started process by process (scale tests and `make bench`).
 
-nginx, Rasa replicas and action servers from bot/serve.py's commands and configuration (the web server
+nginx, Rasa replicas and action servers from bot/ops/serve.py's commands and configuration (the web server
 when asked), a fresh PostgreSQL database (dropped afterwards) and, when asked, a redis-server of its
 own that a test can stop without touching the machine's shared one.
 """
@@ -20,7 +20,7 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from bot.serve import (
+from bot.ops.serve import (
     Production, Topology, actions_command, commands, environment, nginx_command, rasa_command, render_nginx,
 )
 from bot.settings import PROJECT_ROOT

@@ -32,7 +32,7 @@ from typing import List, Optional
 import psutil
 import requests
 
-from bot.serve import DEPLOY_DIR, Production, Topology, actions_command, environment
+from bot.ops.serve import DEPLOY_DIR, Production, Topology, actions_command, environment
 from bot.settings import PROJECT_ROOT
 from tools.bench import OURS, POSTGRES_URL, Step, button_payload
 from tools.cluster import RedisServer, free_port, scratch_database, wait_for_start

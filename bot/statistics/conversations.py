@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.intake import PHASES, RELATIONS, SKIPPED
-from bot.life_domains import domains_in_intent, known_domains
-from bot.statistics.survey import IMPROVEMENT_STEP, NOTHING_TO_IMPROVE, SCALE_STEPS, SCALE_VALUES, SLOT_PREFIX
+from bot.intake.steps import PHASES, RELATIONS, SKIPPED
+from bot.conversation.life_domains import domains_in_intent, known_domains
+from bot.survey.questionnaire import IMPROVEMENT_STEP, NOTHING_TO_IMPROVE, SCALE_STEPS, SCALE_VALUES, SLOT_PREFIX
 
 # The rights topics of the contract. A payload such as "/anything" becomes an intent name, so only
 # known names are counted: never a string a resident typed.

@@ -9,7 +9,7 @@ every digit, every word made of Dutch number words (a spelled-out phone number, 
 ending like a street name, anything e-mail-like, written or spelled out ("apenstaartje"), and a
 capitalised word within a sentence (the old rule, kept: "van Boven", "Parijs" are common words).
 A removed word becomes a tag ([NAAM], [ADRES], [NUMMER], [EMAIL], [WOORD]); a run of one tag is one.
-Measured on the canary set in tests/unit/test_deidentify.py (README, "Statistics").
+Measured on the canary set in tests/unit/statistics/test_deidentify.py (README, "Statistics").
 """
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List
 
 import yaml
+from bot.content import CONTENT_DIR
 
 MAX_CHARACTERS = 300
 MIN_ZIPF = 3.0
-CONTENT_FILE = Path(__file__).resolve().parent.parent / "content" / "deidentify.yml"
+CONTENT_FILE = CONTENT_DIR / "deidentify.yml"
 _TAG = re.compile(r"^\[[A-Z]+\]$")
 # An earlier tag stays one token: de-identifying twice changes nothing.
 _TOKEN = re.compile(r"\[[A-Z]+\]|\S+@\S+|\d[\d\s./-]*\d|\d|[^\W\d_][\w'’-]*|[^\w\s]+", re.UNICODE)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.fallback import topic_titles
-from bot.life_domains import life_domains
+from bot.conversation.fallback import topic_titles
+from bot.conversation.life_domains import life_domains
 from bot.statistics.store import LOCAL_TIME
 from bot.statistics.suppression import Shown, secondary, share, shown
-from bot.summary import LABELS
+from bot.intake.summary import LABELS
 
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 SCALE_LABELS = ("Helemaal niet mee eens", "Niet mee eens", "Neutraal", "Mee eens", "Helemaal mee eens")

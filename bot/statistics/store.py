@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exc, select
 
-from bot.database import Database
+from bot.storage.database import Database
 from bot.statistics.conversations import ConversationStats, FreeText
-from bot.statistics.survey import SCALE_STEPS
-from bot.schema import statistics_conversations, statistics_free_text
+from bot.survey.questionnaire import SCALE_STEPS
+from bot.storage.schema import statistics_conversations, statistics_free_text
 
 # Periods are chosen in the municipality's time; the tables keep UTC.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")

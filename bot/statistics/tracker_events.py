@@ -19,8 +19,8 @@ from pydantic import BaseModel, StrictFloat, StrictInt, StrictStr
 from sqlalchemy import bindparam, create_engine, event as sqlalchemy_events, text
 from sqlalchemy.engine import URL, Engine, make_url
 
-from bot import privacy
-from bot.privacy import Words
+from bot.privacy import erasure
+from bot.privacy.erasure import Words
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ def _delete(connection, ids: List[int]) -> None:
 def _rewritten(session: Session, words: Words) -> List[Dict]:
     """The rows of an ended session whose words change: de-identified once (later runs change nothing)."""
     return [{"id": row_id, "data": json.dumps(after)} for row_id, before, after
-            in zip(session.ids, session.events, privacy.scrubbed(session.events, words, answer_kept=False))
+            in zip(session.ids, session.events, erasure.scrubbed(session.events, words, answer_kept=False))
             if after != before]
 
 
@@ -235,7 +235,7 @@ class Purged:
 
 
 def purge_sessions(url: str, ended_before: float, keep_words: Optional[Words], older_than: Optional[float]) -> Purged:
-    """Retention of the tracker store (bot/retention.py says when).
+    """Retention of the tracker store (bot/privacy/retention.py says when).
 
     A session ended when a newer one started or its last event is older than `ended_before`. Without
     `keep_words` an ended session is deleted; with it, its words are replaced by `keep_words` of them

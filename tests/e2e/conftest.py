@@ -79,7 +79,7 @@ class Servers:
         name = f"web-{port}" if port else "web"
         port = port or self.web_port
         process = self._start(name, [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
-                                              f"127.0.0.1:{port}", "bot.web:create_app()"], {**self.env, **settings})
+                                              f"127.0.0.1:{port}", "bot.web.app:create_app()"], {**self.env, **settings})
         wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, process, "the web server")
         return process
 

@@ -8,8 +8,8 @@ from typing import Optional
 import pyotp
 import requests
 
-from bot import accounts
-from bot.database import Database
+from bot.access import accounts
+from bot.storage.database import Database
 from tests.unit.portal_support import PASSWORD, SECRETS, enrol, set_password
 
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 
-from bot.widget.tokens import Conversation, ConversationTokens
+from bot.web.widget.tokens import Conversation, ConversationTokens
 from tests.e2e.conftest import PER_ADDRESS, PER_CONVERSATION, is_loopback, listeners
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from bot.municipality import load_municipality
+from bot.municipality.profile import load_municipality
 from bot.settings import DEFAULT_MUNICIPALITY_FILE
 from tests.e2e.conftest import payloads, text_of
 

@@ -1,6 +1,6 @@
 """Fuzzed messages through the widget API and the REST channel, against the real servers.
 
-10,000 messages of the same generator go through the door's cleaning in tests/unit/test_text.py;
+10,000 messages of the same generator go through the door's cleaning in tests/unit/conversation/test_text.py;
 through the real Rasa each turn costs about 50 ms of a shared machine, so FUZZED of them go end to
 end here (measured: see README), in conversations of PER_CONVERSATION that each end with a normal
 question. Then no log holds the fuzz canary, and the statistics job and retention run clean.
@@ -13,11 +13,11 @@ from typing import List, Tuple
 import pytest
 import requests
 
-from bot.database import Database
+from bot.storage.database import Database
 from bot.statistics import job
 from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import tracker_store_url
-from bot.text import within_limit_at_the_door
+from bot.conversation.text import within_limit_at_the_door
 from tests.fuzz_messages import CANARY, messages
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +45,7 @@ class Widget:
         body = answer.json()
         shown = [r.get("text", "") for r in body.get("replies", [])] + \
             [b["title"] for r in body.get("replies", []) for b in r.get("buttons", [])]
-        # The widget shows its own text for these error codes (bot/widget/static/wegwijs.js).
+        # The widget shows its own text for these error codes (bot/web/widget/static/wegwijs.js).
         return answer.status_code, shown or [body.get("error", "")]
 
 

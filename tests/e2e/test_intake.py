@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from bot.handoff_store import HandoffStore
+from bot.handoff.store import HandoffStore
 from tests.e2e.conftest import payloads, text_of
 from tests.e2e.intake_path import press
 

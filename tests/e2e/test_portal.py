@@ -4,7 +4,7 @@ import secrets
 import pytest
 import requests
 
-from bot.handoff_store import REFERENCE_ALPHABET, REFERENCE_PREFIX
+from bot.handoff.store import REFERENCE_ALPHABET, REFERENCE_PREFIX
 from tests.e2e.conftest import text_of
 from tests.e2e.intake_path import complete_intake, press, reference_in
 from tests.e2e.portal_client import PortalClient, ready_account

@@ -10,8 +10,8 @@ import pytest
 import requests
 from sqlalchemy import create_engine, select, update
 
-from bot.schema import accounts as accounts_table
-from bot.schema import audit_log, portal_sessions, recovery_codes
+from bot.storage.schema import accounts as accounts_table
+from bot.storage.schema import audit_log, portal_sessions, recovery_codes
 from tests.e2e.conftest import BIN, ROOT
 from tests.e2e.portal_client import PortalClient, ready_account
 from tests.unit.conftest import POSTGRES_URL
@@ -34,7 +34,7 @@ class Portal:
                "WEGWIJS_PUBLIC_URL": self.url, "WEGWIJS_RATE_LIMIT_STORAGE": redis_url}
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind", self.url[len("http://"):],
-             "bot.web:create_app()"], cwd=ROOT, env=env, stdout=open(tmp / "web.log", "wb"), stderr=subprocess.STDOUT)
+             "bot.web.app:create_app()"], cwd=ROOT, env=env, stdout=open(tmp / "web.log", "wb"), stderr=subprocess.STDOUT)
         wait_for_start(lambda: requests.get(f"{self.url}/health", timeout=2).ok, self.process, "the web server")
 
     def stop(self) -> None:

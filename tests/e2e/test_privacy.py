@@ -15,11 +15,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
-from bot import notifications, retention
-from bot.database import Database
-from bot.handoff_store import HandoffStore
-from bot.municipality import load_municipality
-from bot.schema import notifications as outbox
+from bot.handoff import notifications
+from bot.privacy import retention
+from bot.storage.database import Database
+from bot.handoff.store import HandoffStore
+from bot.municipality.profile import load_municipality
+from bot.storage.schema import notifications as outbox
 from bot.settings import SmtpSettings, get_settings
 from tests.canaries import CANARIES, leaked
 from tests.e2e.conftest import Resident, free_port, text_of
@@ -114,7 +115,7 @@ def _deliver_notifications(servers, references, monkeypatch) -> list:
                     channel="webhook", target=f"http://127.0.0.1:{receiver.server_port}/wegwijs", status="pending",
                     attempts=0, next_attempt_at=handoff.created_at, created_at=handoff.created_at))
         # A relay on this machine without TLS, and a receiver on loopback over http: what the settings
-        # allow only on this machine (the mail's TLS itself is tested in tests/unit/test_mail_tls.py).
+        # allow only on this machine (the mail's TLS itself is tested in tests/unit/handoff/test_mail_tls.py).
         settings = dataclasses.replace(get_settings(), public_url=servers.web_url, webhook_allow_loopback_http=True,
                                        smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, tls="none",
                                                          sender="wegwijs@voorbeeldstad.example"))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bot.database import Database
+from bot.storage.database import Database
 from bot.statistics import job
 from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import conversations_by_sender, tracker_store_url

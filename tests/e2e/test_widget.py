@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
-from bot.widget.tokens import Conversation, ConversationTokens
+from bot.web.widget.tokens import Conversation, ConversationTokens
 from tests.e2e.conftest import PER_CONVERSATION, ROOT, free_port
 
 pytestmark = pytest.mark.e2e

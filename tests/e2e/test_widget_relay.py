@@ -4,7 +4,7 @@ import uuid
 import pytest
 import requests
 
-from bot.widget.tokens import ConversationTokens
+from bot.web.widget.tokens import ConversationTokens
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-tests-only"  # the servers fixture's WEGWIJS_SECRET_KEY

@@ -10,7 +10,7 @@ import pytest
 import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 
-from bot.widget.tokens import ConversationTokens
+from bot.web.widget.tokens import ConversationTokens
 from tests.e2e.conftest import is_loopback, listeners
 
 pytestmark = pytest.mark.scale

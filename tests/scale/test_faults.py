@@ -11,8 +11,8 @@ from typing import List, Tuple
 import pytest
 import requests
 
-from bot.handoff_store import HandoffStore
-from bot.service_replies import service_message
+from bot.handoff.store import HandoffStore
+from bot.conversation.service_replies import service_message
 from tests.e2e.conftest import text_of
 from tests.e2e.intake_path import intake_up_to_the_choice, press
 from tests.scale.conftest import Resident, wait_for

@@ -55,7 +55,7 @@ def store_url(request) -> str:
 
 @pytest.fixture
 def store(store_url):
-    from bot.handoff_store import HandoffStore
+    from bot.handoff.store import HandoffStore
 
     handoff_store = HandoffStore(store_url)
     handoff_store.migrate()
@@ -76,7 +76,7 @@ def _point_settings_at(monkeypatch, url: str) -> None:
 @pytest.fixture
 def configured_store(tmp_path, monkeypatch):
     """Points the settings at a fresh SQLite database; yields a store on it to arrange and check handoffs."""
-    from bot.handoff_store import HandoffStore
+    from bot.handoff.store import HandoffStore
 
     url = f"sqlite:///{tmp_path / 'wegwijs.db'}"
     _point_settings_at(monkeypatch, url)

@@ -6,11 +6,12 @@ from typing import Dict, Optional
 
 import pyotp
 
-from bot import accounts, second_factor
-from bot.handoff_store import HandoffStore, StoredHandoff
+from bot.access import accounts
+from bot.access import second_factor
+from bot.handoff.store import HandoffStore, StoredHandoff
 from bot.settings import get_settings
-from bot.web import create_app
-from tests.unit.test_handoff_store import full_record
+from bot.web.app import create_app
+from tests.unit.handoff.test_handoff_store import full_record
 
 PASSWORD = "correct horse battery"
 ORG_A = "meedenkers-voorbeeldstad"

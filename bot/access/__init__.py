@@ -1,0 +1,1 @@
+"""Who may do what in the portal: accounts, sessions, the second factor, the audit log."""

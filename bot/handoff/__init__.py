@@ -1,0 +1,1 @@
+"""The handoff to a human supporter: the durable store, notifications and the supporters' casework."""

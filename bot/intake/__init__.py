@@ -1,0 +1,1 @@
+"""The intake: a resident's question put in order, step by step, and its summary."""

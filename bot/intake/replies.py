@@ -1,0 +1,162 @@
+"""What Wegwijs says during the intake and the handoff, built from content/intake.yml."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy
+import yaml
+
+from bot.conversation.fallback import topic_titles
+from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
+from bot.conversation.life_domains import life_domains
+from bot.municipality.profile import Municipality
+from bot.conversation.reply import Button, Reply
+from bot.municipality.social_map import Match
+from bot.intake.summary import LABELS, readable, summary_text
+from bot.content import CONTENT_DIR
+
+CONTENT_FILE = CONTENT_DIR / "intake.yml"
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+@lru_cache(maxsize=1)
+def texts() -> Dict[str, Any]:
+    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+
+
+def choose(value: str) -> str:
+    """The payload of a button that picks `value` for the current step."""
+    return '/choose{"choice": "%s"}' % value
+
+
+def ask_life_domains(mentioned: List[str]) -> Reply:
+    """Confirm the areas the resident already mentioned, or let them pick one."""
+    if mentioned:
+        areas = " en ".join(life_domains()[d].label for d in mentioned)
+        return Reply(texts()["life_domains_prefilled"].format(areas=areas),
+                     [Button("Ja, dat klopt", "/affirm"), Button("Nee, iets anders", "/deny")])
+    buttons = [Button(topic_titles()[f"domain_{value}"], choose(value)) for value in life_domains()]
+    return Reply(texts()["life_domains_open"], buttons + [Button("Overslaan", "/skip")])
+
+
+def ask_consent() -> Reply:
+    return Reply(texts()["consent"], [Button(texts()["consent_yes"], "/affirm"), Button(texts()["consent_no"], "/deny")])
+
+
+def _button(spec: Dict[str, str]) -> Button:
+    return Button(spec["title"], choose(spec["choice"]) if "choice" in spec else spec["payload"])
+
+
+def question(step: str, intake: Intake, mentioned: List[str]) -> Reply:
+    """The question for one intake step; some depend on what the resident said before."""
+    if step == "life_domains":
+        return ask_life_domains(mentioned)
+    if step == "consent":
+        return ask_consent()
+    if step == "contact_detail":
+        return Reply(texts()["contact_detail"][contact_method_of(intake)])
+    spec = texts()["questions"][step]
+    return Reply(spec["text"], [_button(b) for b in spec.get("buttons", [])])
+
+
+def summary(intake: Intake, consent: bool) -> List[Reply]:
+    steps = QUESTION_STEPS + (CONTACT_STEPS if consent else ())
+    return [
+        Reply(summary_text(intake, steps)),
+        Reply(texts()["summary_question"], [Button(texts()["summary_yes"], "/affirm"),
+                                             Button(texts()["summary_change"], "/correct_intake")]),
+    ]
+
+
+def correction_question(intake: Intake, consent: bool) -> Reply:
+    """One button per part of the summary, showing what it says now."""
+    steps = QUESTION_STEPS + (CONTACT_STEPS if consent else ())
+    buttons = [Button(f"{LABELS[step]}: {readable(intake, step)}"[:60], choose(step)) for step in steps]
+    return Reply(texts()["correction_question"], buttons)
+
+
+def _organisation_lines(match: Match) -> str:
+    organisation = match.organisation
+    lines = [f"{organisation.name}: {organisation.description}", match.explanation(),
+             f"Telefoon: {organisation.contact.phone}"]
+    if organisation.capacity_note:
+        lines.append(organisation.capacity_note)
+    return "\n".join(lines)
+
+
+def offer(matches: List[Match], consent: bool, municipality: Municipality) -> List[Reply]:
+    """The fitting organisations; with consent, buttons to choose one (or no preference); without,
+    the conversation is erased."""
+    desk = municipality.client_support
+    erased = [] if consent else [Reply(texts()["erased_without_consent"], erases=True)]
+    if not matches:
+        return [Reply(texts()["offer_none"].format(desk=desk.name, phone=desk.phone))] + erased
+    replies = [Reply(texts()["offer_intro"])] + [Reply(_organisation_lines(m)) for m in matches]
+    if not consent:
+        return replies + [Reply(texts()["offer_without_consent"])] + erased
+    buttons = [Button(m.organisation.name, choose(m.organisation.id)) for m in matches]
+    return replies + [Reply(texts()["offer_choose"], buttons + [Button(texts()["offer_no_preference"], choose("none"))])]
+
+
+def contact_deadline(today: date, working_days: int) -> date:
+    """The date `working_days` working days (Monday to Friday) after today."""
+    return numpy.busday_offset(numpy.datetime64(today, "D"), working_days, roll="forward").astype(date)
+
+
+def dutch_date(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def handoff_done(reference: str, organisation_name: Optional[str], intake: Intake,
+                 municipality: Municipality, today: date) -> List[Reply]:
+    desk = municipality.client_support
+    deadline = contact_deadline(today, municipality.contact_time.working_days)
+    contact = readable(intake, "contact_method")
+    return [
+        Reply(texts()["handoff_done"].format(organisation=organisation_name or desk.name, reference=reference,
+                                             deadline=f"op {dutch_date(deadline)}", contact=contact)),
+        Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone),
+              [Button(texts()["handoff_withdraw_button"], "/withdraw_handoff")]),
+        satisfaction_offer(),
+    ]
+
+
+WITHDRAW = "withdraw"
+
+
+def withdraw_confirm(reference: str) -> Reply:
+    return Reply(texts()["withdraw_confirm"].format(reference=reference),
+                 [Button(texts()["withdraw_yes"], choose(WITHDRAW)), Button(texts()["withdraw_no"], "/deny")])
+
+
+def withdraw_done(reference: str) -> Reply:
+    """Erases the conversation too (bot/privacy/erasure.py): the words and contact detail it holds."""
+    return Reply(texts()["withdraw_done"].format(reference=reference), erases=True)
+
+
+def withdraw_none(municipality: Municipality) -> Reply:
+    desk = municipality.client_support
+    return Reply(texts()["withdraw_none"].format(desk=desk.name, phone=desk.phone))
+
+
+def withdraw_unavailable(municipality: Municipality) -> Reply:
+    desk = municipality.client_support
+    return Reply(texts()["withdraw_unavailable"].format(desk=desk.name, phone=desk.phone),
+                 [Button(texts()["handoff_retry"], choose(WITHDRAW))])
+
+
+def satisfaction_offer() -> Reply:
+    """The optional satisfaction questions; 'no' stops, which the conversation rules answer."""
+    return Reply(texts()["satisfaction_offer"], [Button(texts()["satisfaction_yes"], "/start_satisfaction"),
+                                                 Button(texts()["satisfaction_no"], "/stop")])
+
+
+def handoff_unavailable(municipality: Municipality, retry_payload: str) -> Reply:
+    desk = municipality.client_support
+    return Reply(texts()["handoff_unavailable"].format(desk=desk.name, phone=desk.phone),
+                 [Button(texts()["handoff_retry"], retry_payload)])

@@ -1,0 +1,1 @@
+"""Operating Wegwijs: the `bot` command, the production set-up and the spaCy pipeline build."""

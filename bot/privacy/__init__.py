@@ -1,0 +1,1 @@
+"""What is kept of a conversation, for how long, and what residents are told about it."""

@@ -1,0 +1,1 @@
+"""The satisfaction survey after a conversation."""

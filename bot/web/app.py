@@ -1,0 +1,39 @@
+"""The web server: one Flask application for everything a browser opens.
+
+Each part is a blueprint in its own package (the supporter portal; more parts register here).
+Rasa's own HTTP API is not part of it: it stays on localhost, behind this edge.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot.web import dashboard
+from bot.web import portal
+from bot.settings import Settings, get_settings
+from bot.web.widget import register as register_widget
+
+
+def create_app(settings: Optional[Settings] = None) -> Flask:
+    settings = settings or get_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        WEGWIJS_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Secure cookies wherever the site is served over HTTPS (always, outside a developer's machine).
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if settings.trusted_proxies:
+        # request.remote_addr becomes the client's address as the trusted proxies saw it (rate limits
+        # of the widget and the portal login); entries a client wrote itself are never believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
+    app.add_url_rule("/health", "health", lambda: {"status": "ok"})
+    portal.init_app(app)
+    register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
+    app.register_blueprint(dashboard.blueprint)
+    return app

@@ -1,0 +1,157 @@
+"""The supporter's pages: inbox, one handoff (screen and print), its actions, and the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from bot.handoff import casework
+from bot.access.audit import entries_for
+from bot.intake.steps import URGENCIES
+from bot.conversation.life_domains import life_domains
+from bot.municipality.profile import current_municipality
+from bot.web.portal.auth import current_account, role_required
+from bot.web.portal.labels import LABELS
+from bot.intake.summary import LABELS as SUMMARY_LABELS, readable
+
+blueprint = Blueprint("cases", __name__, url_prefix="/portaal")
+HANDLES_CASES = ("supporter", "coordinator")
+AGE_CHOICES = (1, 3, 7, 14)
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Notitie", validators=[DataRequired(), Length(max=4000)])
+
+
+class OutcomeForm(FlaskForm):
+    outcome = SelectField("Uitkomst", choices=[(o, LABELS["outcome"][o]) for o in casework.OUTCOMES])
+    reason = TextAreaField("Toelichting of reden", validators=[Length(max=4000)])
+
+
+class ReassignForm(FlaskForm):
+    organisation = SelectField("Naar organisatie", choices=[])
+
+
+def _db():
+    from bot.web.portal import database
+
+    return database()
+
+
+def _organisations() -> dict:
+    return {o.id: o.name for o in current_municipality().social_map}
+
+
+def _filter() -> casework.InboxFilter:
+    status = request.args.get("status", "new")
+    domain = request.args.get("onderwerp") or None
+    urgency = request.args.get("urgentie") or None
+    age = request.args.get("ouder_dan", type=int)
+    return casework.InboxFilter(
+        status=status if status in casework.INBOX_STATUSES else "new",
+        life_domain=domain if domain in life_domains() else None,
+        urgency=urgency if urgency in URGENCIES else None,
+        older_than_days=age if age in AGE_CHOICES else None,
+    )
+
+
+@blueprint.route("/aanmeldingen")
+@role_required(*HANDLES_CASES)
+def inbox():
+    account = current_account()
+    wanted = _filter()
+    return render_template(
+        "portal/inbox.html", handoffs=casework.inbox(_db(), account, wanted), wanted=wanted,
+        counts=casework.counts(_db(), account), domains=life_domains(), urgencies=URGENCIES,
+        ages=AGE_CHOICES, organisation=_organisations().get(account.organisation_id, account.organisation_id),
+    )
+
+
+def _case_or_404(reference: str, purpose: str) -> casework.Case:
+    case = casework.open_handoff(_db(), current_account(), reference, purpose)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _summary(case: casework.Case) -> list:
+    """The summary as the resident confirmed it: the same labels and wording the bot showed."""
+    intake = case.handoff.intake
+    return [(SUMMARY_LABELS[step], readable(intake, step)) for step in SUMMARY_LABELS]
+
+
+@blueprint.route("/aanmeldingen/<reference>")
+@role_required(*HANDLES_CASES)
+def show(reference: str):
+    case = _case_or_404(reference, "viewed")
+    reassign = ReassignForm()
+    reassign.organisation.choices = sorted(_organisations().items(), key=lambda item: item[1])
+    return render_template("portal/handoff.html", case=case, summary=_summary(case), note_form=NoteForm(),
+                           outcome_form=OutcomeForm(), reassign_form=reassign, organisations=_organisations())
+
+
+@blueprint.route("/aanmeldingen/<reference>/afdrukken")
+@role_required(*HANDLES_CASES)
+def print_view(reference: str):
+    case = _case_or_404(reference, "printed")
+    return render_template("portal/handoff_print.html", case=case, summary=_summary(case),
+                           organisations=_organisations())
+
+
+def _act(reference: str, step, *args):
+    try:
+        step(_db(), current_account(), reference, *args)
+        flash("Opgeslagen.", "info")
+    except casework.CaseworkError as error:
+        flash(str(error), "error")
+    return redirect(url_for("cases.show", reference=reference))
+
+
+@blueprint.route("/aanmeldingen/<reference>/oppakken", methods=["POST"])
+@role_required(*HANDLES_CASES)
+def pick_up(reference: str):
+    return _act(reference, casework.pick_up)
+
+
+@blueprint.route("/aanmeldingen/<reference>/notitie", methods=["POST"])
+@role_required(*HANDLES_CASES)
+def add_note(reference: str):
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash("Schrijf eerst een notitie.", "error")
+        return redirect(url_for("cases.show", reference=reference))
+    return _act(reference, casework.add_note, form.note.data)
+
+
+@blueprint.route("/aanmeldingen/<reference>/uitkomst", methods=["POST"])
+@role_required(*HANDLES_CASES)
+def record_outcome(reference: str):
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        flash("Kies een uitkomst.", "error")
+        return redirect(url_for("cases.show", reference=reference))
+    return _act(reference, casework.record_outcome, form.outcome.data, form.reason.data or "")
+
+
+@blueprint.route("/aanmeldingen/<reference>/doorzetten", methods=["POST"])
+@role_required("coordinator")
+def reassign(reference: str):
+    form = ReassignForm()
+    form.organisation.choices = list(_organisations().items())
+    if not form.validate_on_submit():
+        flash("Kies een organisatie.", "error")
+        return redirect(url_for("cases.show", reference=reference))
+    try:
+        casework.reassign(_db(), current_account(), reference, form.organisation.data, list(_organisations()))
+    except casework.CaseworkError as error:
+        flash(str(error), "error")
+        return redirect(url_for("cases.show", reference=reference))
+    flash(f"Doorgezet naar {_organisations()[form.organisation.data]}.", "info")
+    return redirect(url_for("cases.inbox"))
+
+
+@blueprint.route("/logboek")
+@role_required("coordinator")
+def audit():
+    return render_template("portal/audit.html", entries=entries_for(_db(), current_account()))

@@ -1,0 +1,135 @@
+"""Routes: the demo pages of the fictional municipality, and the JSON API the widget calls."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from bot.municipality.profile import load_municipality
+from bot.conversation.service_replies import service_message
+from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
+from bot.web.widget.limits import (
+    Busy, conversation_key, limiter, per_address, per_conversation, relay_slot, tokens, too_many,
+)
+from bot.web.widget.relay import RasaRelay, RelayError
+from bot.web.widget.tokens import ExpiredToken
+
+API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
+# The widget waits this much longer than the edge waits for Rasa, so it hears the edge's own answer.
+CLIENT_MARGIN_SECONDS = 5
+
+# The demo pages and the widget run without inline script or style, so the policy can be strict.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'self'")
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+RELAY_STATUS = {"timeout": 504, "unreachable": 502, "bad_reply": 502}
+# A larger body is not read to its end: the connection is closed instead.
+DRAINED_AT_MOST = 1024 * 1024
+
+blueprint = Blueprint("widget", __name__, static_folder="static", static_url_path="/widget",
+                      template_folder="templates")
+blueprint.register_error_handler(429, too_many)
+
+
+def _settings():
+    return current_app.config["WEGWIJS_SETTINGS"]
+
+
+def _error(code: str, status: int):
+    return jsonify(error=code), status
+
+
+@blueprint.before_request
+def refuse_other_origins():
+    """CORS only stops a browser from reading the answer; an API call from a page elsewhere is refused outright."""
+    origin = request.headers.get("Origin")
+    if request.path not in API_PATHS or request.method == "OPTIONS" or origin is None:
+        return None
+    settings = _settings()
+    own = {settings.public_url, request.host_url.rstrip("/")}
+    if origin not in own and origin not in settings.widget_origins:
+        return _error("origin_not_allowed", 403)
+    return None
+
+
+@blueprint.get("/")
+def home():
+    return render_template("widget/home.html", town=load_municipality(_settings().municipality_file))
+
+
+@blueprint.get("/contact")
+def contact():
+    return render_template("widget/contact.html", town=load_municipality(_settings().municipality_file))
+
+
+@blueprint.get("/privacy")
+def privacy():
+    """What is kept, where, how long and why: from the settings retention runs with."""
+    from bot.privacy.notice import page
+
+    settings, town = _settings(), load_municipality(_settings().municipality_file)
+    return render_template("widget/privacy.html", town=town, notice=page(settings, town))
+
+
+@blueprint.post(API_PATHS[0])
+@limiter.shared_limit(per_address, scope="widget-address")
+def start_conversation():
+    settings = _settings()
+    return jsonify(token=tokens().issue(), max_length=settings.widget_max_length,
+                   timeout_ms=int((settings.widget_relay_timeout + CLIENT_MARGIN_SECONDS) * 1000))
+
+
+@blueprint.post(API_PATHS[1])
+@limiter.shared_limit(per_address, scope="widget-address")
+@limiter.limit(per_conversation, key_func=conversation_key)
+def send_message():
+    settings = _settings()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error("invalid_message", 400)
+    try:
+        conversation = tokens().read(body.get("token"))
+    except ExpiredToken:
+        return _error("expired", 401)  # the widget offers to start again (text key `expired`)
+    if conversation is None:
+        return _error("invalid_token", 403)
+    text, message_id = body.get("text"), body.get("message_id")
+    if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str) \
+            or not MESSAGE_ID.match(message_id):
+        return _error("invalid_message", 400)
+    text = within_limit_at_the_door(text, settings.widget_max_length)
+    if text is None:
+        return _error("too_long", 413)
+    relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout, settings.rasa_token)
+    try:
+        with relay_slot():
+            replies = relay.relay(conversation.id, message_id, text, retry=body.get("retry") is True)
+    except Busy:
+        return _error("busy", 503)
+    except RelayError as error:
+        current_app.logger.warning("widget relay failed: %s", error.kind)  # never the message itself
+        return _error(error.kind, RELAY_STATUS[error.kind])
+    # Never silence: a turn that showed nothing still tells the resident what to do. A new token,
+    # "used now": the conversation's idle time starts again.
+    return jsonify(replies=replies or [{"text": service_message("no_reply")}], token=tokens().issue(conversation))
+
+
+@blueprint.errorhandler(413)
+def body_too_large(_exception):
+    """A body over the web server's limit: the same answer as a message over the length limit. The
+    unread rest of the body is read first: left on a kept-alive connection, it made gunicorn close
+    that connection under the browser's next message (measured: 11 of 20 next requests failed)."""
+    request.environ["wsgi.input"].read(min(request.content_length or 0, DRAINED_AT_MOST))
+    return _error("too_long", 413)
+
+
+@blueprint.after_request
+def security_headers(response):
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.endpoint == "widget.static":
+        return response
+    api = request.path in API_PATHS
+    response.headers["Content-Security-Policy"] = API_POLICY if api else PAGE_POLICY
+    response.headers["Referrer-Policy"] = "same-origin"
+    if api:
+        response.headers["Cache-Control"] = "no-store"
+    return response
