@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run chat validate unit stories e2e test eval bench profile lint clean
+.PHONY: help install spacy train run chat validate unit stories e2e test eval bench profile lint format clean
 .PHONY: production-setup run-production scale
 
 help: ## List the targets
@@ -87,7 +87,7 @@ $(AXE):
 	npm install --prefix build --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 	@test -f $@
 
-test: validate unit stories e2e eval scale ## Everything CI runs
+test: lint validate unit stories e2e eval scale ## Everything CI runs
 
 bench: $(TRAINED) production-setup ## Ours (production profile) against stock Rasa 3.6: msg/s, latency, memory
 	$(PY) -m tools.bench
@@ -95,8 +95,17 @@ bench: $(TRAINED) production-setup ## Ours (production profile) against stock Ra
 profile: $(TRAINED) ## Where a replica's CPU goes per message (py-spy over the bench conversations, in one process)
 	$(PY) -m tools.profile --sample 60
 
-lint: $(INSTALLED) ## Look for duplicated code in the change
-	duplicates --change
+LINTED := bot actions components serving tools tests
+
+lint: $(INSTALLED) ## ruff (lint and format) and mypy, pinned; the duplicate finder where it is installed
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+	@if command -v duplicates >/dev/null; then duplicates --change; fi
+
+format: $(INSTALLED) ## Sort imports and format the code (what `make lint` checks)
+	$(BIN)/ruff check --select I --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 clean: ## Remove trained models and build output (keeps .venv)
 	rm -rf models build results .rasa

@@ -68,7 +68,7 @@ INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAX_METADATA_BYTES = 2048  # the widget sends a message id; nothing a client sends needs more
 # The action server (rasa_sdk on Sanic) closes a connection idle this long. A kept connection idle
 # for half of that is not used again, so a call is not written into a connection being closed.
-SERVER_KEEP_ALIVE_SECONDS = float(SANIC_DEFAULTS["KEEP_ALIVE_TIMEOUT"])
+SERVER_KEEP_ALIVE_SECONDS = float(SANIC_DEFAULTS["KEEP_ALIVE_TIMEOUT"])  # type: ignore[arg-type]  # a number in Sanic's defaults
 CLIENT_KEEP_ALIVE_SECONDS = SERVER_KEEP_ALIVE_SECONDS / 2
 # A call that never reached the action server (a connection closed under it, refused while the
 # server restarts) is sent again after these waits, on a fresh connection.

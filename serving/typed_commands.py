@@ -31,7 +31,7 @@ def _offered_payloads(tracker: DialogueStateTracker) -> Set[str]:
                 break
             undone -= 1
         elif isinstance(event, BotUttered) and not undone:
-            offered.update(b.get("payload") for b in event.data.get("buttons") or [] if isinstance(b, dict))
+            offered.update(str(b["payload"]) for b in event.data.get("buttons") or [] if isinstance(b, dict) and b.get("payload"))
     return offered
 
 

@@ -57,12 +57,12 @@ class Press:
 
 
 Step = Union[str, Press]
-RIGHTS = ["hallo", "kost een clientondersteuner geld?", "werkt die ondersteuner gewoon voor de gemeente?",
+RIGHTS: List[Step] = ["hallo", "kost een clientondersteuner geld?", "werkt die ondersteuner gewoon voor de gemeente?",
           "heb ik een verwijzing van de huisarts nodig", "mag ik iemand meenemen naar het gesprek", "dank je wel"]
-SITUATION = ["ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen",
+SITUATION: List[Step] = ["ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen",
              "mijn moeder moet misschien naar een verpleeghuis, hoe gaat dat", "wat is een pgb",
              "hoe lang moet ik wachten", "doei"]
-INTAKE = ["ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog", Press("Nee, niemand"),
+INTAKE: List[Step] = ["ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog", Press("Nee, niemand"),
           Press("op een rij"), Press("Voor mijzelf"), Press("Ja, dat klopt"), "ik heb een betalingsachterstand en krijg steeds brieven",
           "dat ik in mijn huis kan blijven wonen", "een betalingsregeling", Press("Niemand"),
           Press("Ik kijk wat er mogelijk is"), Press("Overslaan"), Press("Maakt niet uit"), Press("Nederlands"),
@@ -111,7 +111,7 @@ class Load:
         async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
             tasks = [asyncio.create_task(self._resident(session, n, stop_at, phase, slots))
                      for n in range(self.residents)]
-            if slots is not None:
+            if slots is not None and rate:
                 await self._tick(slots, rate, stop_at)
             await asyncio.gather(*tasks)
         return phase
@@ -135,7 +135,8 @@ class Load:
                 return
 
     async def _converse(self, session, script: List[Step], stop_at: float, phase: Phase, slots) -> bool:
-        sender, replies = f"bench-{uuid.uuid4().hex[:12]}", []
+        sender = f"bench-{uuid.uuid4().hex[:12]}"
+        replies: List[dict] = []
         for step in script:
             text = step if isinstance(step, str) else button_payload(replies, step.title)
             if text is None:
@@ -271,7 +272,7 @@ def nlu_parse_ms(cluster: Cluster) -> Phase:
         if reply.ok:
             phase.latencies_ms.append((time.monotonic() - started) * 1000)
         else:
-            phase.failures[f"HTTP {reply.status}"] += 1
+            phase.failures[f"HTTP {reply.status_code}"] += 1
     return phase
 
 
@@ -284,7 +285,7 @@ def bench_ours(args: argparse.Namespace, tmp: Path, stock_rate: float) -> tuple:
             try:
                 cluster.start()
                 pids = {f"{name} (ours)": pid for name, pid in cluster.pids().items()}
-                pids["redis (ours)"] = redis_server.process.pid
+                pids["redis (ours)"] = redis_server.pid
                 results = asyncio.run(measure(cluster.url, OURS, args.residents, args.seconds, pids, stock_rate))
                 return (*results, nlu_parse_ms(cluster))
             finally:

@@ -80,9 +80,10 @@ class RedisServer:
     """A redis-server of our own on a free port, to stop and start again."""
 
     def __init__(self, tmp: Path) -> None:
-        self.binary = shutil.which("redis-server")
-        if not self.binary:
+        binary = shutil.which("redis-server")
+        if not binary:
             raise Unavailable("redis-server is not installed (Debian package redis-server)")
+        self.binary = binary
         self.port = free_port()
         self.tmp = tmp
         self.process: Optional[subprocess.Popen] = None
@@ -90,6 +91,12 @@ class RedisServer:
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/1"
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise RuntimeError("redis-server is not started")
+        return self.process.pid
 
     def start(self) -> None:
         import redis

@@ -104,7 +104,7 @@ def score(name: str, examples: Sequence[Tuple[str, str]], parsed: Sequence[Parse
     scores = SetScores(name, n=len(examples))
     single_true, single_pred = [], []
     for (expected, text), result in zip(examples, parsed):
-        values = [e.get("value") for e in result.entities if e.get("entity") == "life_domain"]
+        values = [str(e["value"]) for e in result.entities if e.get("entity") == "life_domain"]
         measure = kind(expected)
         ok = understood(expected, result.intent, values)
         scores.totals[measure] += 1

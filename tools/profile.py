@@ -63,7 +63,8 @@ async def _converse(agent, script: List[Step]) -> int:
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from serving.rest_channel import handle
 
-    sender, replies, sent = f"profile-{uuid.uuid4().hex[:12]}", [], 0
+    sender, sent = f"profile-{uuid.uuid4().hex[:12]}", 0
+    replies: List[dict] = []
     for step in script:
         text = step if isinstance(step, str) else button_payload(replies, step.title)
         if text is None:
@@ -91,7 +92,9 @@ def _sampler(output: Path) -> subprocess.Popen:
 def shares(folded: Path, top: int) -> str:
     """The functions with most samples while conversations ran, with (inclusive) and without what they
     call (self), as % of those samples."""
-    inclusive, own, total = Counter(), Counter(), 0
+    inclusive: Counter = Counter()
+    own: Counter = Counter()
+    total = 0
     for line in folded.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if "_drive (tools/profile.py" not in stack:
@@ -123,7 +126,7 @@ def _profile(conversations: int, top: Optional[int], action_pid: int) -> None:
     print(f"profile: {messages} messages in {conversations} conversations; per message: "
           f"this process {cpu / messages * 1000:.2f} ms CPU ({wall / messages * 1000:.2f} ms wall), "
           f"action server {action_cpu / messages * 1000:.2f} ms CPU")
-    if sampler:
+    if sampler and top:
         sampler.send_signal(signal.SIGINT)
         sampler.wait(60)
         print(shares(folded, top))
