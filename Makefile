@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run chat validate unit stories e2e test eval bench profile lint format clean
+.PHONY: help install spacy train run chat validate unit stories e2e test eval bench profile lint format duplicates clean
 .PHONY: production-setup run-production scale
 
 help: ## List the targets
@@ -97,11 +97,13 @@ profile: $(TRAINED) ## Where a replica's CPU goes per message (py-spy over the b
 
 LINTED := bot actions components serving tools tests
 
-lint: $(INSTALLED) ## ruff (lint and format) and mypy, pinned; the duplicate finder where it is installed
+lint: $(INSTALLED) ## ruff (lint and format) and mypy, pinned
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
-	@if command -v duplicates >/dev/null; then duplicates --change; fi
+
+duplicates: ## The workplace's duplicate finder on the change (before a commit; not part of make test)
+	duplicates --change
 
 format: $(INSTALLED) ## Sort imports and format the code (what `make lint` checks)
 	$(BIN)/ruff check --select I --fix $(LINTED)
