@@ -119,7 +119,7 @@ class WatchedActionEndpoint(EndpointConfig):
         watched.__dict__.update(endpoint.__dict__)
         return watched
 
-    def session(self) -> Any:  # type: ignore[override]
+    def session(self) -> Any:
         if _fresh_connection.get():
             return self._new_session()  # closed, with its connection, when Rasa's call is done
         loop = asyncio.get_running_loop()  # a session belongs to the loop it was made on

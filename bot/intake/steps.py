@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -54,7 +54,7 @@ class Intake:
     def from_values(cls, values: Dict[str, object]) -> "Intake":
         """Builds an intake from slot-like values, ignoring unknown keys and empty values."""
         known = {f.name for f in fields(cls)}
-        kept = {k: v for k, v in values.items() if k in known and v not in (None, "", [])}
+        kept: Dict[str, Any] = {k: v for k, v in values.items() if k in known and v not in (None, "", [])}
         # A skipped areas step holds the SKIPPED marker, not a list: keep only real areas.
         areas = kept.get("life_domains")
         kept["life_domains"] = known_domains(areas) if isinstance(areas, list) else []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import threading
-from typing import List
+from typing import List, Sequence, Union
 
 import matplotlib
 
@@ -26,7 +26,7 @@ _DRAWING = threading.Lock()
 matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "wegwijs"})
 
 
-def _numbers(values: List[object]) -> List[float]:
+def _numbers(values: Sequence[Union[int, float, str]]) -> List[float]:
     return [0.0 if value == SUPPRESSED else float(value) for value in values]
 
 

@@ -11,7 +11,7 @@ import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.intake.steps import PHASES, RELATIONS, SKIPPED
 from bot.conversation.life_domains import domains_in_intent, known_domains
@@ -97,11 +97,11 @@ def _identifier(value: object) -> Optional[str]:
     return value if isinstance(value, str) and _IDENTIFIER.match(value) else None
 
 
-def _final_slots(events: Sequence[dict]) -> Dict[str, object]:
-    slots: Dict[str, object] = {}
+def _final_slots(events: Sequence[dict]) -> Dict[str, Any]:
+    slots: Dict[str, Any] = {}
     for event in events:
         if event.get("event") == "slot":
-            slots[event.get("name")] = event.get("value")
+            slots[str(event.get("name"))] = event.get("value")
     return slots
 
 
@@ -109,12 +109,12 @@ def _hour(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, timezone.utc).replace(minute=0, second=0, microsecond=0)
 
 
-def _satisfaction(slots: Dict[str, object]) -> Dict[str, Optional[int]]:
+def _satisfaction(slots: Dict[str, Any]) -> Dict[str, Optional[int]]:
     answers = {step: slots.get(SLOT_PREFIX + step) for step in SCALE_STEPS}
     return {step: int(value) for step, value in answers.items() if value in SCALE_VALUES}
 
 
-def _last_step(events: Sequence[dict], slots: Dict[str, object]) -> Optional[str]:
+def _last_step(events: Sequence[dict], slots: Dict[str, Any]) -> Optional[str]:
     """Where the conversation stood at its end: the form question asked, else the last bot action."""
     requested = _identifier(slots.get("requested_slot"))
     if requested:
@@ -123,7 +123,7 @@ def _last_step(events: Sequence[dict], slots: Dict[str, object]) -> Optional[str
     return _identifier(actions[-1]) if actions else None
 
 
-def _areas(user_events: Sequence[dict], slots: Dict[str, object]) -> List[str]:
+def _areas(user_events: Sequence[dict], slots: Dict[str, Any]) -> List[str]:
     mentioned: List[str] = []
     for event in user_events:
         mentioned += domains_in_intent(_intent(event)) + _entities(event, "life_domain")
@@ -134,7 +134,7 @@ def _areas(user_events: Sequence[dict], slots: Dict[str, object]) -> List[str]:
 
 
 def _coded(value: object, allowed: Tuple[str, ...]) -> Optional[str]:
-    return value if value in allowed else None
+    return value if isinstance(value, str) and value in allowed else None
 
 
 def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[ConversationStats, List[FreeText]]:

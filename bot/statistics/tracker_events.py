@@ -261,7 +261,7 @@ def purge_sessions(url: str, ended_before: float, keep_words: Optional[Words], o
                 elif ended and keep_words is None:
                     deleted += session.ids + session.unreadable
                     erased += 1
-                elif ended:
+                elif ended and keep_words is not None:
                     changed = _rewritten(session, keep_words)
                     deleted += session.unreadable  # a row that cannot be read cannot be de-identified
                     rewritten += changed

@@ -31,7 +31,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     if settings.trusted_proxies:
         # request.remote_addr becomes the client's address as the trusted proxies saw it (rate limits
         # of the widget and the portal login); entries a client wrote itself are never believed.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
     portal.init_app(app)
     register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
