@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.contract import CONSENT_STEP, CONTACT_STEPS, QUESTION_STEPS, URGENCIES
 from bot.conversation.life_domains import known_domains
 
 SKIPPED = "overgeslagen"
@@ -20,17 +21,12 @@ RELATIONS = ("zelf", "partner", "ouder", "kind", "familie", "ander")
 PHASES = ("orienting", "preparing_conversation", "receiving_support", "disagreeing")
 SUPPORTER_KINDS = ("volunteer", "professional", "expert_by_experience", "no_preference")
 CONTACT_METHODS = ("phone", "email", "letter", "visit")
-# The urgency buttons; a resident may also type a date or explain in their own words.
-URGENCIES = ("urgent", "soon", "no_rush")
+# The urgency buttons (URGENCIES, bot.contract); a resident may also type a date or explain in their own words.
 # Free text a resident typed is kept to a sensible size; a supporter reads it, not a machine.
 FREE_TEXT_LIMIT = 1000
 
-# The steps in the order the form asks them; contact steps follow only after consent.
-QUESTION_STEPS = (
-    "relation", "life_domains", "situation", "what_matters", "goal", "network",
-    "phase", "urgency", "supporter_kind", "language", "accessibility",
-)
-CONTACT_STEPS = ("contact_method", "contact_detail")
+# The steps in the order the form asks them (QUESTION_STEPS, CONTACT_STEPS: bot.contract); contact
+# steps follow only after consent.
 FREE_TEXT_STEPS = ("situation", "what_matters", "goal", "network", "urgency", "language", "accessibility")
 
 
@@ -185,7 +181,6 @@ def asks_a_question(text: str) -> bool:
     return bool(_QUESTION.search(text or ""))
 
 
-CONSENT_STEP = "consent"
 FREE_TEXT_CHOICES = {"niemand": "niemand", "geen": "geen", "nederlands": "Nederlands",
                      **{urgency: urgency for urgency in URGENCIES}}
 

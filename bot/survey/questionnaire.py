@@ -10,6 +10,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
+from bot.contract import SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
 from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
 from bot.conversation.reply import Button, Reply
 from bot.content import CONTENT_DIR
@@ -17,12 +18,12 @@ from bot.content import CONTENT_DIR
 SCALE_STEPS = ("helped", "own_choices", "recommend")
 IMPROVEMENT_STEP = "improvement"
 STEPS = SCALE_STEPS + (IMPROVEMENT_STEP,)
-SLOT_PREFIX = "satisfaction_"
+SLOT_PREFIX = SATISFACTION_SLOT_PREFIX
 # "Niets, het is goed zo": an answer, but nothing to improve.
 NOTHING_TO_IMPROVE = "niets"
 CONTENT_FILE = CONTENT_DIR / "satisfaction.yml"
 # The messages that leave the survey instead of answering it (rules answer them).
-INTERRUPTIONS = {"crisis", "stop", "restart"}
+INTERRUPTIONS = SURVEY_INTERRUPTIONS
 
 # Typed answers to a statement, strongest first so "helemaal niet mee eens" is not read as "mee eens".
 _TYPED_SCALE = (

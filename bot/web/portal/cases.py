@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from bot.handoff import casework
 from bot.access.audit import entries_for
-from bot.intake.steps import URGENCIES
+from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
 from bot.municipality.profile import current_municipality
 from bot.web.portal.auth import current_account, role_required
@@ -44,12 +44,12 @@ def _organisations() -> dict:
 
 
 def _filter() -> casework.InboxFilter:
-    status = request.args.get("status", "new")
+    status = request.args.get("status", NEW)
     domain = request.args.get("onderwerp") or None
     urgency = request.args.get("urgentie") or None
     age = request.args.get("ouder_dan", type=int)
     return casework.InboxFilter(
-        status=status if status in casework.INBOX_STATUSES else "new",
+        status=status if status in casework.INBOX_STATUSES else NEW,
         life_domain=domain if domain in life_domains() else None,
         urgency=urgency if urgency in URGENCIES else None,
         older_than_days=age if age in AGE_CHOICES else None,
