@@ -14,6 +14,7 @@ from sqlalchemy import and_, false, func, select, update
 from bot.access import audit
 from bot.contract import CLOSED, HANDOFF_STATUSES, NEW, PICKED_UP, WITHDRAWN
 from bot.access.accounts import Account
+from bot.access.permissions import Permission, can
 from bot.storage.database import Database
 from bot.handoff.store import StoredHandoff, from_row, add_event, normalise_reference
 from bot.storage.schema import accounts, handoff_events, handoffs
@@ -55,8 +56,8 @@ class Case:
 
 
 def visible_to(account: Account):
-    """The handoffs an account may see: those routed to its own organisation, for its roles."""
-    if account.role not in ("supporter", "coordinator") or not account.organisation_id:
+    """The handoffs an account may see: those routed to its own organisation, if its role may see cases."""
+    if not can(account, Permission.VIEW_CASES) or not account.organisation_id:
         return false()
     return handoffs.c.organisation_id == account.organisation_id
 
@@ -172,7 +173,7 @@ def record_outcome(db: Database, account: Account, reference: str, outcome: str,
 def reassign(db: Database, account: Account, reference: str, organisation_id: str,
              known_organisations: List[str]) -> None:
     """A coordinator hands a handoff to another organisation (or back to their own inbox as new)."""
-    if account.role != "coordinator":
+    if not can(account, Permission.REASSIGN):
         raise CaseworkError("Alleen een coördinator kan een aanmelding doorzetten.")
     if organisation_id not in known_organisations:
         raise CaseworkError("Kies een organisatie uit de sociale kaart.")
