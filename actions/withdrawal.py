@@ -38,7 +38,7 @@ class ActionWithdrawHandoff(Action):
             send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
             return []
         confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
-            tracker.latest_message.get("intent", {}).get("name") == "affirm"
+            tracker.latest_message.get("intent", {}).get("name") == contract.AFFIRM
         if not confirmed:
             return []
         try:

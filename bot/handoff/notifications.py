@@ -34,7 +34,7 @@ from sqlalchemy import and_, select, update
 
 from bot.storage.database import Database
 from bot.handoff.store import add_event
-from bot.contract import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, URGENCIES
+from bot.contract import EVENT_HEADER, NO_RUSH, SIGNATURE_HEADER, SOON, TIMESTAMP_HEADER, URGENCIES, URGENT
 from bot.storage.schema import handoffs, notifications
 from bot.settings import Settings, SmtpSettings
 from bot.municipality.social_map import Organisation, is_loopback
@@ -50,7 +50,7 @@ SEND_TIMEOUT_SECONDS = 10
 # A receiver accepts a webhook whose timestamp is at most this far from its own clock, and each event
 # id once within it: a message caught on the way cannot be sent again later.
 REPLAY_WINDOW_SECONDS = 300
-URGENCY_TEXT = {"urgent": "zo snel mogelijk", "soon": "binnen een paar weken", "no_rush": "geen haast"}
+URGENCY_TEXT = {URGENT: "zo snel mogelijk", SOON: "binnen een paar weken", NO_RUSH: "geen haast"}
 
 
 def targets_for(organisation: Optional[Organisation]) -> Tuple[Tuple[str, str], ...]:

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.contract import CONSENT_STEP, CONTACT_STEPS, QUESTION_STEPS, URGENCIES
+from bot.contract import AFFIRM, CONSENT_STEP, CONTACT_STEPS, DENY, QUESTION_STEPS, URGENCIES
 from bot.conversation.life_domains import known_domains
 
 SKIPPED = "overgeslagen"
@@ -230,17 +230,17 @@ def _life_domains(answer: Answer, mentioned: List[str]) -> Interpretation:
         return Interpretation([answer.choice])
     if answer.areas:
         return Interpretation(list(answer.areas))
-    if answer.intent == "affirm" and mentioned:
+    if answer.intent == AFFIRM and mentioned:
         return Interpretation(list(mentioned))
-    if answer.intent == "deny":
+    if answer.intent == DENY:
         return Interpretation(None)  # ask again, now with every area to choose from
     return Interpretation(None, retry="choice_retry")
 
 
 def _consent(answer: Answer) -> Interpretation:
-    if answer.intent == "affirm" or answer.choice == "yes":
+    if answer.intent == AFFIRM or answer.choice == "yes":
         return Interpretation("yes")
-    if answer.intent == "deny" or answer.choice == "no":
+    if answer.intent == DENY or answer.choice == "no":
         return Interpretation("no", note="no_consent_note")
     return Interpretation(None, retry="choice_retry")
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
-from bot.contract import SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
+from bot.contract import DENY, SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
 from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
 from bot.conversation.reply import Button, Reply
 from bot.content import CONTENT_DIR
@@ -49,8 +49,8 @@ def scale_answer(choice: Optional[str], text: str) -> str:
 def improvement_answer(intent: str, text: str) -> str:
     """The resident's own words (de-identified later, before anyone reads them), or a marker."""
     if intent == "skip" or not text.strip() or text.startswith("/"):
-        return SKIPPED if intent != "deny" else NOTHING_TO_IMPROVE
-    if intent == "deny" and len(text.split()) <= 4:  # "nee", "niks", "nee hoor, prima"
+        return SKIPPED if intent != DENY else NOTHING_TO_IMPROVE
+    if intent == DENY and len(text.split()) <= 4:  # "nee", "niks", "nee hoor, prima"
         return NOTHING_TO_IMPROVE
     return text.strip()[:FREE_TEXT_LIMIT]
 

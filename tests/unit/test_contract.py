@@ -98,3 +98,7 @@ def test_every_code_has_its_label_and_no_label_lacks_a_code():
     assert tuple(LABELS["role"]) == contract.ROLES
     assert tuple(LABELS["status"]) == contract.HANDOFF_STATUSES
     assert tuple(LABELS["urgency"]) == contract.URGENCIES
+    from bot.handoff.notifications import URGENCY_TEXT
+    from bot.intake.summary import LABELS as SUMMARY_LABELS
+
+    assert tuple(URGENCY_TEXT) == contract.URGENCIES == tuple(SUMMARY_LABELS["urgency"])
