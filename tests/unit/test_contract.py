@@ -99,6 +99,6 @@ def test_every_code_has_its_label_and_no_label_lacks_a_code():
     assert tuple(LABELS["status"]) == contract.HANDOFF_STATUSES
     assert tuple(LABELS["urgency"]) == contract.URGENCIES
     from bot.handoff.notifications import URGENCY_TEXT
-    from bot.intake.summary import LABELS as SUMMARY_LABELS
+    from bot.intake.summary import CHOICES as SUMMARY_CHOICES
 
-    assert tuple(URGENCY_TEXT) == contract.URGENCIES == tuple(SUMMARY_LABELS["urgency"])
+    assert tuple(URGENCY_TEXT) == contract.URGENCIES == tuple(SUMMARY_CHOICES["urgency"])
