@@ -75,7 +75,8 @@ def answer_from(tracker: Tracker) -> Answer:
     def entity(name: str) -> Optional[str]:
         return next((e.get("value") for e in entities if e.get("entity") == name), None)
 
-    areas = known_domains(domains_in_intent(intent) + [e.get("value") for e in entities if e.get("entity") == contract.LIFE_DOMAIN])
+    areas = known_domains(domains_in_intent(intent)
+                          + [e.get("value") for e in entities if e.get("entity") == contract.LIFE_DOMAIN])
     return Answer(text=message.get("text") or "", intent=intent, choice=entity("choice"),
                   areas=tuple(areas), relation=entity("relation"))
 

@@ -143,7 +143,8 @@ def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[Conv
     first, last = user_events[0]["timestamp"], max(e.get("timestamp") or 0 for e in events)
     key = keyed_hash(secret, "conversation", sender_id, events[0].get("timestamp"))
     relation = _coded(slots.get("intake_relation"), RELATIONS) or _coded(slots.get("relation"), RELATIONS)
-    ended = bool(slots.get(contract.HANDOFF_REFERENCE_SLOT)) or (intents[-1] in _CLOSING_INTENTS) or bool(actions & _CLOSING_ACTIONS)
+    ended = bool(slots.get(contract.HANDOFF_REFERENCE_SLOT)) or (intents[-1] in _CLOSING_INTENTS) \
+        or bool(actions & _CLOSING_ACTIONS)
     improvement = slots.get(SLOT_PREFIX + IMPROVEMENT_STEP)
     stats = ConversationStats(
         key=key,

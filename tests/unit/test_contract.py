@@ -62,8 +62,8 @@ def test_every_slot_entity_action_and_response_the_contract_names_is_in_the_doma
     assert named_slots - RASA_BUILT_IN <= slots
     assert {contract.LIFE_DOMAIN, contract.RELATION} <= set(DOMAIN["entities"])
     intake_slots = {contract.INTAKE_SLOT_PREFIX + step for step in contract.INTAKE_STEPS}
-    assert intake_slots | {contract.INTAKE_CONSENT_SLOT, contract.INTAKE_CONSENT_AT_SLOT,
-                           contract.INTAKE_OFFERED_SLOT} == {s for s in slots if s.startswith(contract.INTAKE_SLOT_PREFIX)}
+    extra = {contract.INTAKE_CONSENT_SLOT, contract.INTAKE_CONSENT_AT_SLOT, contract.INTAKE_OFFERED_SLOT}
+    assert intake_slots | extra == {s for s in slots if s.startswith(contract.INTAKE_SLOT_PREFIX)}
     assert {s for s in slots if s.startswith(contract.SATISFACTION_SLOT_PREFIX)} == {
         contract.SATISFACTION_SLOT_PREFIX + step for step in SURVEY_STEPS}
     actions = set(DOMAIN["actions"])
