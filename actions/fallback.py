@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.contract import LIFE_DOMAIN
 from bot.conversation.fallback import fallback_reply
 
 
@@ -28,7 +29,7 @@ class ActionFallback(Action):
             for entry in tracker.latest_message.get("intent_ranking", [])
         ]
         message = tracker.latest_message
-        areas = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "life_domain"]
+        areas = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == LIFE_DOMAIN]
         reply = fallback_reply(recent_intents(tracker), ranking, message.get("text") or "", areas)
         dispatcher.utter_message(**reply.as_message())
         return []

@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import SLOT_PREFIX, intake_from
+from bot import contract
 from bot.intake import replies as intake_replies
 from bot.handoff.store import HandoffRecord, HandoffStore, StoreUnavailable
 from bot.intake.steps import CONSENT_STEP, CONTACT_STEPS, steps_for
@@ -34,7 +35,7 @@ def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
 
 
 def has_consent(tracker: Tracker) -> bool:
-    return tracker.get_slot("intake_consent") == "yes"
+    return tracker.get_slot(contract.INTAKE_CONSENT_SLOT) == "yes"
 
 
 def chosen(tracker: Tracker) -> Optional[str]:
@@ -68,7 +69,7 @@ class ActionCorrectIntake(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         step = chosen(tracker)
-        if step not in steps_for(tracker.get_slot("intake_consent")):
+        if step not in steps_for(tracker.get_slot(contract.INTAKE_CONSENT_SLOT)):
             return []
         # A new contact method needs a new detail; a changed consent asks the contact steps again.
         following = {"contact_method": ("contact_detail",), CONSENT_STEP: CONTACT_STEPS}.get(step, ())
@@ -83,7 +84,7 @@ class ActionOfferOrganisations(Action):
         municipality = current_municipality()
         matches = match(intake_from(tracker), municipality.social_map)
         send(dispatcher, intake_replies.offer(matches, has_consent(tracker), municipality))
-        return [SlotSet("intake_offered", [m.organisation.id for m in matches])]
+        return [SlotSet(contract.INTAKE_OFFERED_SLOT, [m.organisation.id for m in matches])]
 
 
 class ActionSubmitHandoff(Action):
@@ -106,11 +107,11 @@ class ActionSubmitHandoff(Action):
         names = {o.id: o.name for o in municipality.social_map}
         send(dispatcher, intake_replies.handoff_done(stored.reference, names.get(stored.organisation_id or ""),
                                                      record.intake, municipality, date.today()))
-        return [SlotSet("handoff_reference", stored.reference)]
+        return [SlotSet(contract.HANDOFF_REFERENCE_SLOT, stored.reference)]
 
     @staticmethod
     def record(tracker: Tracker) -> HandoffRecord:
-        offered = tracker.get_slot("intake_offered") or []
+        offered = tracker.get_slot(contract.INTAKE_OFFERED_SLOT) or []
         choice = chosen(tracker)
         if choice in offered:
             organisation, how = choice, "chosen"
@@ -118,7 +119,7 @@ class ActionSubmitHandoff(Action):
             organisation, how = offered[0], "matched"  # no preference: the best match
         else:
             organisation, how = None, "none"
-        consent_at = tracker.get_slot("intake_consent_at")
+        consent_at = tracker.get_slot(contract.INTAKE_CONSENT_AT_SLOT)
         receiving = next((o for o in current_municipality().social_map if o.id == organisation), None)
         return HandoffRecord(
             conversation_id=tracker.sender_id,

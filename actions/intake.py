@@ -7,27 +7,23 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import contract
 from bot.intake import replies as intake_replies
 from bot.intake.steps import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret, parse_choice, steps_for
 from bot.conversation.life_domains import domains_in_intent, known_domains
 
-SLOT_PREFIX = "intake_"
+SLOT_PREFIX = contract.INTAKE_SLOT_PREFIX
 # Questions of the resident's own: when a message is shaped as a question, the form steps aside
 # (rules in data/stories/rules_intake.yml answer them, then the form continues).
-INTERRUPTIONS = {
-    "bot_challenge", "out_of_scope", "ask_capabilities",
-    "ask_what_is_client_support", "ask_cost", "ask_independence", "ask_referral", "ask_eligibility",
-    "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
-    "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
-}
+INTERRUPTIONS = contract.QUESTION_INTENTS
 # Messages that always come first, whatever the step: danger, despair, and the resident's own wish
 # to stop. A wish to talk to a person comes first too, unless it answers the step ("bel mij maar"
 # when asked how to be contacted).
-ALWAYS_INTERRUPT = {"crisis", "distress", "stop", "restart"}
-PERSON = "request_human"
+ALWAYS_INTERRUPT = contract.INTAKE_ALWAYS_INTERRUPT
+PERSON = contract.REQUEST_HUMAN
 # The answer to "is someone in danger now?" after a distress check-in is not an intake answer.
-CHECK_IN = "utter_distress_check_in"
-CHECK_IN_ANSWERS = {"affirm", "deny"}
+CHECK_IN = contract.DISTRESS_CHECK_IN
+CHECK_IN_ANSWERS = {contract.AFFIRM, contract.DENY}
 
 
 def interrupts(step: str, answer: Answer, after_check_in: bool = False) -> bool:
@@ -79,7 +75,8 @@ def answer_from(tracker: Tracker) -> Answer:
     def entity(name: str) -> Optional[str]:
         return next((e.get("value") for e in entities if e.get("entity") == name), None)
 
-    areas = known_domains(domains_in_intent(intent) + [e.get("value") for e in entities if e.get("entity") == "life_domain"])
+    areas = known_domains(domains_in_intent(intent)
+                          + [e.get("value") for e in entities if e.get("entity") == contract.LIFE_DOMAIN])
     return Answer(text=message.get("text") or "", intent=intent, choice=entity("choice"),
                   areas=tuple(areas), relation=entity("relation"))
 
@@ -99,24 +96,24 @@ class ValidateIntakeForm(FormValidationAction):
         return "validate_intake_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[str]:
-        return [SLOT_PREFIX + step for step in steps_for(tracker.get_slot("intake_consent"))]
+        return [SLOT_PREFIX + step for step in steps_for(tracker.get_slot(contract.INTAKE_CONSENT_SLOT))]
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
+        requested = tracker.get_slot(contract.REQUESTED_SLOT)
         answer = answer_from(tracker)
         after_check_in = previous_action(tracker) == CHECK_IN
         if not requested or interrupts(requested[len(SLOT_PREFIX):], answer, after_check_in):
             return []  # no answer: the form steps aside for the rules
         step = requested[len(SLOT_PREFIX):]
-        mentioned = tracker.get_slot("life_domain") or []
+        mentioned = tracker.get_slot(contract.LIFE_DOMAIN_SLOT) or []
         result = interpret(step, answer, intake_from(tracker), mentioned)
         say(dispatcher, result.retry)
         say(dispatcher, result.note)
         events = [SlotSet(requested, result.value)]
         if step == "consent" and result.value == "yes":
-            events.append(SlotSet("intake_consent_at", datetime.now(timezone.utc).isoformat()))
-        if step == "life_domains" and answer.intent == "deny":
-            events.append(SlotSet("life_domain", []))
+            events.append(SlotSet(contract.INTAKE_CONSENT_AT_SLOT, datetime.now(timezone.utc).isoformat()))
+        if step == "life_domains" and answer.intent == contract.DENY:
+            events.append(SlotSet(contract.LIFE_DOMAIN_SLOT, []))
         return events
 
     async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
@@ -134,7 +131,7 @@ class _AskIntakeStep(Action, ABC):
         """Set per step below."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        mentioned = known_domains(tracker.get_slot("life_domain") or [])
+        mentioned = known_domains(tracker.get_slot(contract.LIFE_DOMAIN_SLOT) or [])
         dispatcher.utter_message(**intake_replies.question(self.step, intake_from(tracker), mentioned).as_message())
         return []
 

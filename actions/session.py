@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.contract import MUNICIPALITY_SLOT
 from bot.conversation.fallback import restarted
 from bot.municipality.profile import current_municipality
 
@@ -18,7 +19,7 @@ class ActionSessionStart(Action):
     ) -> List[EventType]:
         return [
             SessionStarted(),
-            SlotSet("municipality", current_municipality().name),
+            SlotSet(MUNICIPALITY_SLOT, current_municipality().name),
             ActionExecuted("action_listen"),
         ]
 

@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.contract import LIFE_DOMAIN, LIFE_DOMAIN_SLOT
 from bot.conversation.fallback import next_steps
 from bot.conversation.life_domains import domains_in_intent, known_domains, situation_messages
 
@@ -12,7 +13,7 @@ from bot.conversation.life_domains import domains_in_intent, known_domains, situ
 def mentioned_domains(tracker: Tracker) -> List[str]:
     """Areas in the latest message: from the (multi-)intent first, then from entities."""
     intent = tracker.latest_message.get("intent", {}).get("name") or ""
-    entities = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "life_domain"]
+    entities = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == LIFE_DOMAIN]
     return known_domains([*domains_in_intent(intent), *entities])
 
 
@@ -28,5 +29,5 @@ class ActionDescribeSituation(Action):
             dispatcher.utter_message(text=text)
         dispatcher.utter_message(**next_steps().as_message())
         # Remember every area mentioned so far; the intake starts from them.
-        earlier = tracker.get_slot("life_domain") or []
-        return [SlotSet("life_domain", known_domains([*earlier, *domains]))]
+        earlier = tracker.get_slot(LIFE_DOMAIN_SLOT) or []
+        return [SlotSet(LIFE_DOMAIN_SLOT, known_domains([*earlier, *domains]))]

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 
 from actions.handoff import chosen, handoff_store, send
+from bot import contract
 from bot.intake import replies as intake_replies
 from bot.storage.database import StoreUnavailable
 from bot.municipality.profile import current_municipality
@@ -19,7 +20,7 @@ class ActionConfirmWithdrawal(Action):
         return "action_confirm_withdrawal"
 
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        reference = tracker.get_slot("handoff_reference")
+        reference = tracker.get_slot(contract.HANDOFF_REFERENCE_SLOT)
         if reference:
             send(dispatcher, [intake_replies.withdraw_confirm(reference)])
         else:
@@ -32,12 +33,12 @@ class ActionWithdrawHandoff(Action):
         return "action_withdraw_handoff"
 
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        reference = tracker.get_slot("handoff_reference")
+        reference = tracker.get_slot(contract.HANDOFF_REFERENCE_SLOT)
         if not reference:
             send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
             return []
         confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
-            tracker.latest_message.get("intent", {}).get("name") == "affirm"
+            tracker.latest_message.get("intent", {}).get("name") == contract.AFFIRM
         if not confirmed:
             return []
         try:

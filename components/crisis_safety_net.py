@@ -15,6 +15,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.contract import CRISIS, DISTRESS, NLU_FALLBACK
 from bot.conversation.safety import concern, detect
 from bot.conversation.text import clean_message, has_words
 from bot.conversation.vocabulary import is_gibberish
@@ -22,9 +23,9 @@ from components.input_guard import RAW_TEXT
 from components.intent_override import override_intent
 from components.stateless import StatelessComponent
 
-CRISIS_INTENT = "crisis"
-DISTRESS_INTENT = "distress"
-FALLBACK_INTENT = "nlu_fallback"
+CRISIS_INTENT = CRISIS
+DISTRESS_INTENT = DISTRESS
+FALLBACK_INTENT = NLU_FALLBACK
 # Below this confidence a message without real words is not trusted: "asdf jklm" scored "affirm"
 # at 0.50, while stretched or misspelled chat words the model was trained on score higher.
 GIBBERISH_TRUSTED = 0.7

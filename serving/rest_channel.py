@@ -50,6 +50,7 @@ from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.contract import CONVERSATION_HEADER
 from bot.conversation.service_replies import service_message
 from bot.settings import get_settings
 from bot.conversation.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
@@ -61,7 +62,6 @@ action_results.install()
 
 logger = logging.getLogger(__name__)
 
-CONVERSATION_HEADER = "X-Wegwijs-Conversation"
 # A conversation id: the widget's are far shorter (Rasa's sender_id column holds 255 characters).
 MAX_SENDER_LENGTH = 128
 INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_]{0,31}$")

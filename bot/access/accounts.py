@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import exc, select, update
 
+from bot import contract
 from bot.access import audit
 from bot.access import sessions
 from bot.storage.database import Database
@@ -26,7 +27,7 @@ MIN_PASSWORD_LENGTH = 12
 PASSWORD_LINK_HOURS = 72
 PASSWORD_LINK_PATH = "/portaal/wachtwoord-instellen/"
 # Roles that work for one organisation and see its handoffs.
-ORGANISATION_ROLES = ("supporter", "coordinator")
+ORGANISATION_ROLES = contract.ORGANISATION_ROLES
 
 _hasher = PasswordHasher()
 # Verified when the e-mail address is unknown, so a login takes as long either way.

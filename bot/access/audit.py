@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import delete, select, text
 
+from bot.access.permissions import Permission, can
 from bot.storage.database import Database
 from bot.storage.schema import audit_log
 
@@ -56,9 +57,9 @@ def write(db: Database, action: str, actor: Optional["Account"] = None, **detail
 
 def entries_for(db: Database, account: "Account", limit: int = 200) -> list:
     """The entries this account may read, newest first; none for supporters and staff."""
-    if account.role == "coordinator":
+    if can(account, Permission.READ_ORGANISATION_LOG):
         condition = audit_log.c.organisation_id == account.organisation_id
-    elif account.role == "administrator":
+    elif can(account, Permission.READ_ACCOUNT_LOG):
         condition = audit_log.c.action.in_(ADMINISTRATOR_ACTIONS)
     else:
         return []

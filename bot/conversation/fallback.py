@@ -8,11 +8,12 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.contract import NLU_FALLBACK
 from bot.conversation.life_domains import DOMAIN_INTENT_PREFIX, life_domains
 from bot.conversation.reply import Button, Reply
 from bot.content import CONTENT_DIR
 
-FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_INTENT = NLU_FALLBACK
 TOPICS_FILE = CONTENT_DIR / "topics.yml"
 MAX_SUGGESTIONS = 3
 # "huur" or "pgb?" is too short to rephrase; asking back the best guess is easier to answer.

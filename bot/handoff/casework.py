@@ -12,7 +12,9 @@ from typing import List, Optional
 from sqlalchemy import and_, false, func, select, update
 
 from bot.access import audit
+from bot.contract import CLOSED, HANDOFF_STATUSES, NEW, PICKED_UP, WITHDRAWN
 from bot.access.accounts import Account
+from bot.access.permissions import Permission, can
 from bot.storage.database import Database
 from bot.handoff.store import StoredHandoff, from_row, add_event, normalise_reference
 from bot.storage.schema import accounts, handoff_events, handoffs
@@ -20,7 +22,7 @@ from bot.storage.schema import accounts, handoff_events, handoffs
 OUTCOMES = ("contacted", "referred", "closed")
 # Outcomes that end the supporter's work on the handoff.
 CLOSING_OUTCOMES = ("referred", "closed")
-INBOX_STATUSES = ("new", "picked_up", "closed", "withdrawn")
+INBOX_STATUSES = HANDOFF_STATUSES
 
 
 class CaseworkError(ValueError):
@@ -29,7 +31,7 @@ class CaseworkError(ValueError):
 
 @dataclass(frozen=True)
 class InboxFilter:
-    status: str = "new"
+    status: str = NEW
     life_domain: Optional[str] = None
     urgency: Optional[str] = None
     older_than_days: Optional[int] = None
@@ -54,8 +56,8 @@ class Case:
 
 
 def visible_to(account: Account):
-    """The handoffs an account may see: those routed to its own organisation, for its roles."""
-    if account.role not in ("supporter", "coordinator") or not account.organisation_id:
+    """The handoffs an account may see: those routed to its own organisation, if its role may see cases."""
+    if not can(account, Permission.VIEW_CASES) or not account.organisation_id:
         return false()
     return handoffs.c.organisation_id == account.organisation_id
 
@@ -122,21 +124,21 @@ def _change(db: Database, account: Account, reference: str, action: str, check, 
 
 
 def _open(handoff: StoredHandoff) -> None:
-    if handoff.status == "withdrawn":
+    if handoff.status == WITHDRAWN:
         raise CaseworkError("De inwoner heeft deze aanmelding ingetrokken.")
-    if handoff.status == "closed":
+    if handoff.status == CLOSED:
         raise CaseworkError("Deze aanmelding is al afgesloten.")
 
 
 def pick_up(db: Database, account: Account, reference: str) -> None:
     def check(handoff: StoredHandoff) -> None:
         _open(handoff)
-        if handoff.status == "picked_up":
+        if handoff.status == PICKED_UP:
             raise CaseworkError("Deze aanmelding is al opgepakt.")
 
     now = datetime.now(timezone.utc)
     _change(db, account, reference, "picked_up", check,
-            {"status": "picked_up", "assigned_account_id": account.id, "picked_up_at": now})
+            {"status": PICKED_UP, "assigned_account_id": account.id, "picked_up_at": now})
 
 
 def add_note(db: Database, account: Account, reference: str, note: str) -> None:
@@ -145,7 +147,7 @@ def add_note(db: Database, account: Account, reference: str, note: str) -> None:
         raise CaseworkError("De notitie is leeg.")
 
     def check(handoff: StoredHandoff) -> None:
-        if handoff.status == "withdrawn":
+        if handoff.status == WITHDRAWN:
             raise CaseworkError("De inwoner heeft deze aanmelding ingetrokken.")
 
     _change(db, account, reference, "note", check, {}, event_text=note[:4000])
@@ -159,22 +161,22 @@ def record_outcome(db: Database, account: Account, reference: str, outcome: str,
 
     def check(handoff: StoredHandoff) -> None:
         _open(handoff)
-        if handoff.status != "picked_up":
+        if handoff.status != PICKED_UP:
             raise CaseworkError("Pak de aanmelding eerst op.")
 
     values = {"outcome": outcome}
     if outcome in CLOSING_OUTCOMES:
-        values.update(status="closed", closed_at=datetime.now(timezone.utc))
+        values.update(status=CLOSED, closed_at=datetime.now(timezone.utc))
     _change(db, account, reference, outcome, check, values, event_text=reason.strip()[:4000] or None)
 
 
 def reassign(db: Database, account: Account, reference: str, organisation_id: str,
              known_organisations: List[str]) -> None:
     """A coordinator hands a handoff to another organisation (or back to their own inbox as new)."""
-    if account.role != "coordinator":
+    if not can(account, Permission.REASSIGN):
         raise CaseworkError("Alleen een coördinator kan een aanmelding doorzetten.")
     if organisation_id not in known_organisations:
         raise CaseworkError("Kies een organisatie uit de sociale kaart.")
-    values = {"organisation_id": organisation_id, "organisation_choice": "matched", "status": "new",
+    values = {"organisation_id": organisation_id, "organisation_choice": "matched", "status": NEW,
               "assigned_account_id": None, "picked_up_at": None}
     _change(db, account, reference, "reassigned", _open, values, organisation_id=organisation_id)

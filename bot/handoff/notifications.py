@@ -34,7 +34,7 @@ from sqlalchemy import and_, select, update
 
 from bot.storage.database import Database
 from bot.handoff.store import add_event
-from bot.intake.steps import URGENCIES
+from bot.contract import EVENT_HEADER, NO_RUSH, SIGNATURE_HEADER, SOON, TIMESTAMP_HEADER, URGENCIES, URGENT
 from bot.storage.schema import handoffs, notifications
 from bot.settings import Settings, SmtpSettings
 from bot.municipality.social_map import Organisation, is_loopback
@@ -50,7 +50,7 @@ SEND_TIMEOUT_SECONDS = 10
 # A receiver accepts a webhook whose timestamp is at most this far from its own clock, and each event
 # id once within it: a message caught on the way cannot be sent again later.
 REPLAY_WINDOW_SECONDS = 300
-URGENCY_TEXT = {"urgent": "zo snel mogelijk", "soon": "binnen een paar weken", "no_rush": "geen haast"}
+URGENCY_TEXT = {URGENT: "zo snel mogelijk", SOON: "binnen een paar weken", NO_RUSH: "geen haast"}
 
 
 def targets_for(organisation: Optional[Organisation]) -> Tuple[Tuple[str, str], ...]:
@@ -138,8 +138,8 @@ def verify_webhook(secret: str, headers: MutableMapping[str, str], body: bytes, 
     signature and the timestamp window, refuses an event id it saw within the window, and returns the
     event. `seen` maps event ids to when they came; entries older than the window are dropped."""
     now = time.time() if now is None else now
-    timestamp = headers.get("X-Wegwijs-Timestamp", "")
-    if not hmac.compare_digest(signature(secret, timestamp, body), headers.get("X-Wegwijs-Signature", "")):
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
+    if not hmac.compare_digest(signature(secret, timestamp, body), headers.get(SIGNATURE_HEADER, "")):
         raise ValueError("webhook: wrong signature")
     if not timestamp.isdigit() or abs(now - int(timestamp)) > REPLAY_WINDOW_SECONDS:
         raise ValueError("webhook: timestamp outside the replay window")
@@ -171,8 +171,8 @@ def _webhook(notice: Notice, url: str, organisation: Organisation, settings: Set
     timestamp = str(int(time.time()))
     # No redirects: a 30x could lead the message to http:// or elsewhere.
     response = requests.post(url, data=body, timeout=SEND_TIMEOUT_SECONDS, allow_redirects=False, headers={
-        "Content-Type": "application/json", "X-Wegwijs-Timestamp": timestamp, "X-Wegwijs-Event": notice.event_id,
-        "X-Wegwijs-Signature": signature(secret, timestamp, body)})
+        "Content-Type": "application/json", TIMESTAMP_HEADER: timestamp, EVENT_HEADER: notice.event_id,
+        SIGNATURE_HEADER: signature(secret, timestamp, body)})
     if response.status_code >= 300:
         raise RuntimeError(f"webhook answered HTTP {response.status_code}")
 

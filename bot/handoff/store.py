@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 from sqlalchemy import and_, delete, exc, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.contract import NEW, WITHDRAWN
 from bot.storage.database import Database, StoreUnavailable
 from bot.intake.steps import CONTACT_STEPS, FREE_TEXT_STEPS, Intake
 from bot.storage.schema import audit_log, handoff_events, handoffs, notifications
@@ -175,13 +176,13 @@ class HandoffStore(Database):
             found = self._find(session, reference)
             if found is None:
                 return False
-            if found.status == "withdrawn":
+            if found.status == WITHDRAWN:
                 return True
             erased = {name: None for name in ERASED_ON_WITHDRAWAL}
             session.execute(
                 update(handoffs)
                 .where(handoffs.c.reference == reference)
-                .values(status="withdrawn", withdrawn_at=datetime.now(timezone.utc), **erased)
+                .values(status=WITHDRAWN, withdrawn_at=datetime.now(timezone.utc), **erased)
             )
             # Notes may repeat what the resident said: erased too; the timeline keeps the fact.
             session.execute(update(handoff_events).where(handoff_events.c.handoff_id == found.id).values(text=None))
@@ -240,7 +241,7 @@ class HandoffStore(Database):
             "conversation_id": record.conversation_id,
             "idempotency_key": record.idempotency_key,
             "created_at": datetime.now(timezone.utc),
-            "status": "new",
+            "status": NEW,
             "withdrawn_at": None,
             "organisation_id": record.organisation_id,
             "organisation_choice": record.organisation_choice,

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.contract import AFFIRM, CONSENT_STEP, CONTACT_STEPS, DENY, QUESTION_STEPS, URGENCIES
 from bot.conversation.life_domains import known_domains
 
 SKIPPED = "overgeslagen"
@@ -20,17 +21,12 @@ RELATIONS = ("zelf", "partner", "ouder", "kind", "familie", "ander")
 PHASES = ("orienting", "preparing_conversation", "receiving_support", "disagreeing")
 SUPPORTER_KINDS = ("volunteer", "professional", "expert_by_experience", "no_preference")
 CONTACT_METHODS = ("phone", "email", "letter", "visit")
-# The urgency buttons; a resident may also type a date or explain in their own words.
-URGENCIES = ("urgent", "soon", "no_rush")
+# The urgency buttons (URGENCIES, bot.contract); a resident may also type a date or explain in their own words.
 # Free text a resident typed is kept to a sensible size; a supporter reads it, not a machine.
 FREE_TEXT_LIMIT = 1000
 
-# The steps in the order the form asks them; contact steps follow only after consent.
-QUESTION_STEPS = (
-    "relation", "life_domains", "situation", "what_matters", "goal", "network",
-    "phase", "urgency", "supporter_kind", "language", "accessibility",
-)
-CONTACT_STEPS = ("contact_method", "contact_detail")
+# The steps in the order the form asks them (QUESTION_STEPS, CONTACT_STEPS: bot.contract); contact
+# steps follow only after consent.
 FREE_TEXT_STEPS = ("situation", "what_matters", "goal", "network", "urgency", "language", "accessibility")
 
 
@@ -185,7 +181,6 @@ def asks_a_question(text: str) -> bool:
     return bool(_QUESTION.search(text or ""))
 
 
-CONSENT_STEP = "consent"
 FREE_TEXT_CHOICES = {"niemand": "niemand", "geen": "geen", "nederlands": "Nederlands",
                      **{urgency: urgency for urgency in URGENCIES}}
 
@@ -235,17 +230,17 @@ def _life_domains(answer: Answer, mentioned: List[str]) -> Interpretation:
         return Interpretation([answer.choice])
     if answer.areas:
         return Interpretation(list(answer.areas))
-    if answer.intent == "affirm" and mentioned:
+    if answer.intent == AFFIRM and mentioned:
         return Interpretation(list(mentioned))
-    if answer.intent == "deny":
+    if answer.intent == DENY:
         return Interpretation(None)  # ask again, now with every area to choose from
     return Interpretation(None, retry="choice_retry")
 
 
 def _consent(answer: Answer) -> Interpretation:
-    if answer.intent == "affirm" or answer.choice == "yes":
+    if answer.intent == AFFIRM or answer.choice == "yes":
         return Interpretation("yes")
-    if answer.intent == "deny" or answer.choice == "no":
+    if answer.intent == DENY or answer.choice == "no":
         return Interpretation("no", note="no_consent_note")
     return Interpretation(None, retry="choice_retry")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import List, Tuple
 
+from bot.contract import NO_RUSH, SOON, URGENT
 from bot.intake.steps import Intake
 from bot.conversation.life_domains import life_domains
 
@@ -37,7 +38,7 @@ CHOICES = {
         "volunteer": "een vrijwilliger", "professional": "een beroepskracht",
         "expert_by_experience": "een ervaringsdeskundige", "no_preference": "geen voorkeur",
     },
-    "urgency": {"urgent": "zo snel mogelijk", "soon": "binnen een paar weken", "no_rush": "het heeft geen haast"},
+    "urgency": {URGENT: "zo snel mogelijk", SOON: "binnen een paar weken", NO_RUSH: "het heeft geen haast"},
     "contact_method": {"phone": "telefoon", "email": "e-mail", "letter": "brief", "visit": "een bezoek"},
 }
 NOT_GIVEN = "niet ingevuld"

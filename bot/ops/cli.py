@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from bot.access import audit
+from bot.contract import CONVERSATION_HEADER
 from bot.ops import cli_portal
 from bot.handoff.store import HandoffStore, StoredHandoff, normalise_reference
 from bot.intake.steps import SKIPPED
@@ -90,7 +91,7 @@ def chat(args: argparse.Namespace) -> int:
         try:
             # The header lets the production proxy keep the conversation on one Rasa replica.
             reply = requests.post(url, json={"sender": sender, "message": typed},
-                                  headers={"X-Wegwijs-Conversation": sender}, timeout=60)
+                                  headers={CONVERSATION_HEADER: sender}, timeout=60)
             reply.raise_for_status()
         except requests.RequestException as error:
             print(f"Wegwijs is niet bereikbaar op {args.url} ({error}). Draait 'make run'?", file=sys.stderr)

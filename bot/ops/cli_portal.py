@@ -13,7 +13,7 @@ from bot.access import second_factor
 from bot.storage.database import Database, StoreUnavailable
 from bot.handoff.store import HandoffStore
 from bot.municipality.profile import current_municipality
-from bot.storage.schema import ROLES
+from bot.contract import ROLES
 from bot.settings import get_settings
 
 

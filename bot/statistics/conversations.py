@@ -13,24 +13,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from bot import contract
 from bot.intake.steps import PHASES, RELATIONS, SKIPPED
 from bot.conversation.life_domains import domains_in_intent, known_domains
 from bot.survey.questionnaire import IMPROVEMENT_STEP, NOTHING_TO_IMPROVE, SCALE_STEPS, SCALE_VALUES, SLOT_PREFIX
 
 # The rights topics of the contract. A payload such as "/anything" becomes an intent name, so only
 # known names are counted: never a string a resident typed.
-RIGHTS_TOPICS = (
-    "ask_what_is_client_support", "ask_cost", "ask_independence", "ask_referral", "ask_eligibility",
-    "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
-    "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
-)
+RIGHTS_TOPICS = contract.RIGHTS_TOPICS
 # Steps (action and slot names) and channel names are identifiers the bot chose, never free text.
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Bot-side bookkeeping that is not a step a resident sees.
 _NOT_A_STEP = {"action_listen", "action_session_start", "action_deactivate_loop", "action_restart",
                "action_unlikely_intent", "action_extract_slots", "action_default_ask_affirmation"}
 # How a conversation may end on purpose; anything else is a resident who left (a drop-off).
-_CLOSING_INTENTS = {"goodbye", "stop"}
+_CLOSING_INTENTS = contract.CLOSING_INTENTS
 _CLOSING_ACTIONS = {"utter_satisfaction_thanks", "utter_satisfaction_stopped"}
 
 
@@ -146,7 +143,8 @@ def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[Conv
     first, last = user_events[0]["timestamp"], max(e.get("timestamp") or 0 for e in events)
     key = keyed_hash(secret, "conversation", sender_id, events[0].get("timestamp"))
     relation = _coded(slots.get("intake_relation"), RELATIONS) or _coded(slots.get("relation"), RELATIONS)
-    ended = bool(slots.get("handoff_reference")) or (intents[-1] in _CLOSING_INTENTS) or bool(actions & _CLOSING_ACTIONS)
+    ended = bool(slots.get(contract.HANDOFF_REFERENCE_SLOT)) or (intents[-1] in _CLOSING_INTENTS) \
+        or bool(actions & _CLOSING_ACTIONS)
     improvement = slots.get(SLOT_PREFIX + IMPROVEMENT_STEP)
     stats = ConversationStats(
         key=key,
@@ -158,10 +156,10 @@ def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[Conv
         phase=_coded(slots.get("intake_phase"), PHASES),
         life_domains=_areas(user_events, slots),
         topics=sorted({intent for intent in intents if intent in RIGHTS_TOPICS}),
-        handoff=bool(slots.get("handoff_reference")),
-        asked_human="request_human" in intents or "action_contact_human" in actions,
-        hit_fallback="nlu_fallback" in intents or "action_fallback" in actions,
-        crisis="crisis" in intents,
+        handoff=bool(slots.get(contract.HANDOFF_REFERENCE_SLOT)),
+        asked_human=contract.REQUEST_HUMAN in intents or contract.ACTION_CONTACT_HUMAN in actions,
+        hit_fallback=contract.NLU_FALLBACK in intents or contract.ACTION_FALLBACK in actions,
+        crisis=contract.CRISIS in intents,
         left=not ended,
         last_step=_last_step(events, slots),
         satisfaction=_satisfaction(slots),
@@ -174,7 +172,7 @@ def _free_text(user_events: Sequence[dict], improvement: Optional[str], secret: 
     items = [
         FreeText("not_understood", event.get("text") or "", keyed_hash(secret, key, "not_understood", event["timestamp"]))
         for event in user_events
-        if _intent(event) == "nlu_fallback" and (event.get("text") or "").strip()
+        if _intent(event) == contract.NLU_FALLBACK and (event.get("text") or "").strip()
         and not (event.get("text") or "").startswith("/")
     ]
     if improvement:

@@ -26,8 +26,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-HANDOFF_STATUSES = ("new", "picked_up", "closed", "withdrawn")
-ROLES = ("supporter", "coordinator", "administrator", "staff")
+from bot import contract
+
+# The allowed values are the contract's (bot/contract.py); re-exported here for the tables' users.
+HANDOFF_STATUSES = contract.HANDOFF_STATUSES
+ROLES = contract.ROLES
 
 
 class UTCDateTime(TypeDecorator):

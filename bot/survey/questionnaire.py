@@ -10,6 +10,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
+from bot.contract import DENY, SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
 from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
 from bot.conversation.reply import Button, Reply
 from bot.content import CONTENT_DIR
@@ -17,12 +18,12 @@ from bot.content import CONTENT_DIR
 SCALE_STEPS = ("helped", "own_choices", "recommend")
 IMPROVEMENT_STEP = "improvement"
 STEPS = SCALE_STEPS + (IMPROVEMENT_STEP,)
-SLOT_PREFIX = "satisfaction_"
+SLOT_PREFIX = SATISFACTION_SLOT_PREFIX
 # "Niets, het is goed zo": an answer, but nothing to improve.
 NOTHING_TO_IMPROVE = "niets"
 CONTENT_FILE = CONTENT_DIR / "satisfaction.yml"
 # The messages that leave the survey instead of answering it (rules answer them).
-INTERRUPTIONS = {"crisis", "stop", "restart"}
+INTERRUPTIONS = SURVEY_INTERRUPTIONS
 
 # Typed answers to a statement, strongest first so "helemaal niet mee eens" is not read as "mee eens".
 _TYPED_SCALE = (
@@ -48,8 +49,8 @@ def scale_answer(choice: Optional[str], text: str) -> str:
 def improvement_answer(intent: str, text: str) -> str:
     """The resident's own words (de-identified later, before anyone reads them), or a marker."""
     if intent == "skip" or not text.strip() or text.startswith("/"):
-        return SKIPPED if intent != "deny" else NOTHING_TO_IMPROVE
-    if intent == "deny" and len(text.split()) <= 4:  # "nee", "niks", "nee hoor, prima"
+        return SKIPPED if intent != DENY else NOTHING_TO_IMPROVE
+    if intent == DENY and len(text.split()) <= 4:  # "nee", "niks", "nee hoor, prima"
         return NOTHING_TO_IMPROVE
     return text.strip()[:FREE_TEXT_LIMIT]
 

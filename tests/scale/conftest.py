@@ -16,11 +16,11 @@ from typing import Iterator, List, Optional
 import pytest
 import requests
 
+from bot.contract import CONVERSATION_HEADER
 from bot.settings import PROJECT_ROOT
 from tools.cluster import Cluster, RedisServer, Unavailable, scratch_database
 
 POSTGRES_URL = os.getenv("WEGWIJS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-CONVERSATION_HEADER = "X-Wegwijs-Conversation"
 
 
 @pytest.fixture(scope="session")

@@ -9,17 +9,16 @@ from flask import Blueprint, Response, abort, render_template, request
 from bot.access import audit
 from bot.web.dashboard.period import SETTLE_DAYS, months, period_from
 from bot.web.portal import database
-from bot.web.portal.auth import current_account, now, role_required
+from bot.access.permissions import Permission
+from bot.web.portal.auth import current_account, now, permission_required
 from bot.statistics.charts import svg
 from bot.statistics.report import FIGURES, csv_rows, figures
 from bot.statistics.store import LOCAL_TIME, StatisticsStore
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/portaal/statistiek", template_folder="templates")
 
-# Staff see statistics only; coordinators and administrators may too. Handoffs stay in the portal.
-FIGURE_ROLES = ("staff", "coordinator", "administrator")
-# Even de-identified, residents' own words are for the people who improve the bot.
-FREE_TEXT_ROLES = ("administrator",)
+# Who sees figures, exports them or reads free text: bot.access.permissions. Staff see statistics only;
+# handoffs stay in the portal. Even de-identified, residents' own words are for those who improve the bot.
 
 
 def _store() -> StatisticsStore:
@@ -48,7 +47,7 @@ def _audit(action: str, period, what: str = "") -> None:
 
 
 @blueprint.get("")
-@role_required(*FIGURE_ROLES)
+@permission_required(Permission.VIEW_STATISTICS)
 def index():
     period = _period()
     rows = _store().conversations(period.start, period.end)
@@ -58,14 +57,14 @@ def index():
 
 
 @blueprint.get("/<slug>.svg")
-@role_required(*FIGURE_ROLES)
+@permission_required(Permission.VIEW_STATISTICS)
 def chart(slug: str):
     _, figure = _figure(slug)
     return Response(svg(figure), mimetype="image/svg+xml")
 
 
 @blueprint.get("/<slug>.csv")
-@role_required(*FIGURE_ROLES)
+@permission_required(Permission.EXPORT_STATISTICS)
 def export(slug: str):
     period, figure = _figure(slug)
     _audit("statistics_exported", period, slug)
@@ -78,7 +77,7 @@ def export(slug: str):
 
 
 @blueprint.get("/vrije-tekst")
-@role_required(*FREE_TEXT_ROLES)
+@permission_required(Permission.VIEW_FREE_TEXT)
 def free_text():
     period = _period(settled=False)
     _audit("free_text_viewed", period)

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from bot.storage.database import Database
 from bot.handoff.notifications import URGENCY_TEXT, urgency_of
 from bot.web.portal import admin, auth, cases, passwords
+from bot.access.permissions import Permission, can
 from bot.web.portal.labels import LABELS
 
 csrf = CSRFProtect()
@@ -38,6 +39,8 @@ def init_app(app: Flask) -> None:
     for blueprint in (assets, auth.blueprint, passwords.blueprint, cases.blueprint, admin.blueprint):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["labels"] = LABELS
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["Permission"] = Permission
     app.jinja_env.filters["local_time"] = lambda moment: moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") \
         if moment else "—"
     app.jinja_env.filters["urgency"] = _urgency

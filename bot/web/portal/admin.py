@@ -16,9 +16,10 @@ from bot.access import audit
 from bot.handoff import notifications
 from bot.access import second_factor
 from bot.municipality.profile import current_municipality
-from bot.web.portal.auth import current_account, role_required
+from bot.access.permissions import Permission, can
+from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS, MESSAGES
-from bot.storage.schema import ROLES
+from bot.contract import ROLES
 
 blueprint = Blueprint("admin", __name__, url_prefix="/portaal/beheer")
 
@@ -58,7 +59,7 @@ def _accounts_page(form: AccountForm, link: Optional[str] = None, link_for: Opti
 
 
 @blueprint.route("/accounts", methods=["GET", "POST"])
-@role_required("administrator")
+@permission_required(Permission.MANAGE_ACCOUNTS)
 def account_list():
     form = _account_form()
     if form.validate_on_submit():
@@ -80,7 +81,7 @@ def _other_account(account_id: int) -> accounts.Account:
 
 
 @blueprint.route("/accounts/<int:account_id>/<any(activeren, blokkeren):change>", methods=["POST"])
-@role_required("administrator")
+@permission_required(Permission.MANAGE_ACCOUNTS)
 def change_account(account_id: int, change: str):
     if account_id == current_account().id:
         flash(MESSAGES["own_account"], "error")
@@ -91,14 +92,14 @@ def change_account(account_id: int, change: str):
 
 
 @blueprint.route("/accounts/<int:account_id>/link", methods=["POST"])
-@role_required("administrator")
+@permission_required(Permission.MANAGE_ACCOUNTS)
 def new_link(account_id: int):
     account = _other_account(account_id)
     return _accounts_page(_account_form(), _one_time_link(account, fresh=True), account)
 
 
 @blueprint.route("/accounts/<int:account_id>/tweede-stap-wissen", methods=["POST"])
-@role_required("administrator")
+@permission_required(Permission.MANAGE_ACCOUNTS)
 def reset_second_factor(account_id: int):
     if account_id == current_account().id:
         flash(MESSAGES["own_account"], "error")
@@ -109,18 +110,18 @@ def reset_second_factor(account_id: int):
 
 
 @blueprint.route("/logboek")
-@role_required("administrator")
+@permission_required(Permission.READ_ACCOUNT_LOG)
 def audit_log():
     return render_template("portal/audit.html", entries=audit.entries_for(_db(), current_account()))
 
 
 @blueprint.route("/organisaties")
-@role_required("administrator", "coordinator")
+@permission_required(Permission.VIEW_ORGANISATIONS)
 def organisation_list():
     from bot.privacy import retention
 
-    administrator = current_account().role == "administrator"
+    retention_visible = can(current_account(), Permission.VIEW_RETENTION)
     return render_template("portal/organisations.html", organisations=current_municipality().social_map,
                            problems=notifications.problems(_db()),
-                           retention=retention.status(_db()) if administrator else None,
+                           retention=retention.status(_db()) if retention_visible else None,
                            retention_texts=retention.texts())

@@ -26,6 +26,7 @@ from bot.access import accounts
 from bot.access import audit
 from bot.access import sessions
 from bot.access import second_factor
+from bot.access.permissions import Permission, can
 from bot.web.portal.labels import MESSAGES, explain
 from bot.web.rate_limiter import init_limiter, limiter
 
@@ -95,13 +96,14 @@ def current_account() -> accounts.Account:
     return current_user.account
 
 
-def role_required(*roles: str) -> Callable:
-    """Only logged-in accounts with one of these roles; others get 403 (or the login page)."""
+def permission_required(permission: Permission) -> Callable:
+    """Only logged-in accounts whose role has this permission (bot.access.permissions); others get 403
+    (or the login page)."""
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def guarded(*args, **kwargs):
-            if current_account().role not in roles:
+            if not can(current_account(), permission):
                 abort(403)
             return view(*args, **kwargs)
         return guarded
@@ -224,11 +226,11 @@ def enrol():
 
 
 def _home(account: accounts.Account) -> str:
-    if account.role == "administrator":
+    if can(account, Permission.MANAGE_ACCOUNTS):
         return url_for("admin.account_list")
-    if account.role in ("supporter", "coordinator"):
+    if can(account, Permission.VIEW_CASES):
         return url_for("cases.inbox")
-    if account.role == "staff":
+    if can(account, Permission.VIEW_STATISTICS):
         return url_for("dashboard.index")
     return url_for("auth.own_account")
 

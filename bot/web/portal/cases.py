@@ -8,15 +8,15 @@ from wtforms.validators import DataRequired, Length
 
 from bot.handoff import casework
 from bot.access.audit import entries_for
-from bot.intake.steps import URGENCIES
+from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
 from bot.municipality.profile import current_municipality
-from bot.web.portal.auth import current_account, role_required
+from bot.access.permissions import Permission
+from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS
 from bot.intake.summary import LABELS as SUMMARY_LABELS, readable
 
 blueprint = Blueprint("cases", __name__, url_prefix="/portaal")
-HANDLES_CASES = ("supporter", "coordinator")
 AGE_CHOICES = (1, 3, 7, 14)
 
 
@@ -44,12 +44,12 @@ def _organisations() -> dict:
 
 
 def _filter() -> casework.InboxFilter:
-    status = request.args.get("status", "new")
+    status = request.args.get("status", NEW)
     domain = request.args.get("onderwerp") or None
     urgency = request.args.get("urgentie") or None
     age = request.args.get("ouder_dan", type=int)
     return casework.InboxFilter(
-        status=status if status in casework.INBOX_STATUSES else "new",
+        status=status if status in casework.INBOX_STATUSES else NEW,
         life_domain=domain if domain in life_domains() else None,
         urgency=urgency if urgency in URGENCIES else None,
         older_than_days=age if age in AGE_CHOICES else None,
@@ -57,7 +57,7 @@ def _filter() -> casework.InboxFilter:
 
 
 @blueprint.route("/aanmeldingen")
-@role_required(*HANDLES_CASES)
+@permission_required(Permission.VIEW_CASES)
 def inbox():
     account = current_account()
     wanted = _filter()
@@ -82,7 +82,7 @@ def _summary(case: casework.Case) -> list:
 
 
 @blueprint.route("/aanmeldingen/<reference>")
-@role_required(*HANDLES_CASES)
+@permission_required(Permission.VIEW_CASES)
 def show(reference: str):
     case = _case_or_404(reference, "viewed")
     reassign = ReassignForm()
@@ -92,7 +92,7 @@ def show(reference: str):
 
 
 @blueprint.route("/aanmeldingen/<reference>/afdrukken")
-@role_required(*HANDLES_CASES)
+@permission_required(Permission.VIEW_CASES)
 def print_view(reference: str):
     case = _case_or_404(reference, "printed")
     return render_template("portal/handoff_print.html", case=case, summary=_summary(case),
@@ -109,13 +109,13 @@ def _act(reference: str, step, *args):
 
 
 @blueprint.route("/aanmeldingen/<reference>/oppakken", methods=["POST"])
-@role_required(*HANDLES_CASES)
+@permission_required(Permission.WORK_ON_CASES)
 def pick_up(reference: str):
     return _act(reference, casework.pick_up)
 
 
 @blueprint.route("/aanmeldingen/<reference>/notitie", methods=["POST"])
-@role_required(*HANDLES_CASES)
+@permission_required(Permission.WORK_ON_CASES)
 def add_note(reference: str):
     form = NoteForm()
     if not form.validate_on_submit():
@@ -125,7 +125,7 @@ def add_note(reference: str):
 
 
 @blueprint.route("/aanmeldingen/<reference>/uitkomst", methods=["POST"])
-@role_required(*HANDLES_CASES)
+@permission_required(Permission.WORK_ON_CASES)
 def record_outcome(reference: str):
     form = OutcomeForm()
     if not form.validate_on_submit():
@@ -135,7 +135,7 @@ def record_outcome(reference: str):
 
 
 @blueprint.route("/aanmeldingen/<reference>/doorzetten", methods=["POST"])
-@role_required("coordinator")
+@permission_required(Permission.REASSIGN)
 def reassign(reference: str):
     form = ReassignForm()
     form.organisation.choices = list(_organisations().items())
@@ -152,6 +152,6 @@ def reassign(reference: str):
 
 
 @blueprint.route("/logboek")
-@role_required("coordinator")
+@permission_required(Permission.READ_ORGANISATION_LOG)
 def audit():
     return render_template("portal/audit.html", entries=entries_for(_db(), current_account()))

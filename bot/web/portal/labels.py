@@ -1,6 +1,9 @@
 """Dutch labels for coded values in the portal, and the short messages its pages show (B1 level)."""
+from bot.contract import (ADMINISTRATOR, CLOSED, COORDINATOR, NEW, NO_RUSH, PICKED_UP, SOON, STAFF, SUPPORTER, URGENT,
+                          WITHDRAWN)
+
 LABELS = {
-    "status": {"new": "Nieuw", "picked_up": "Opgepakt", "closed": "Afgesloten", "withdrawn": "Ingetrokken"},
+    "status": {NEW: "Nieuw", PICKED_UP: "Opgepakt", CLOSED: "Afgesloten", WITHDRAWN: "Ingetrokken"},
     "outcome": {"contacted": "Contact gehad", "referred": "Doorverwezen (sluit af)",
                 "closed": "Afgesloten met reden"},
     "event": {
@@ -9,8 +12,8 @@ LABELS = {
         "reassigned": "Doorgezet naar", "withdrawn": "Ingetrokken door de inwoner",
         "notified": "Organisatie bericht gestuurd",
     },
-    "role": {"supporter": "Ondersteuner", "coordinator": "Coördinator", "administrator": "Beheerder",
-             "staff": "Medewerker gemeente (statistiek)"},
+    "role": {SUPPORTER: "Ondersteuner", COORDINATOR: "Coördinator", ADMINISTRATOR: "Beheerder",
+             STAFF: "Medewerker gemeente (statistiek)"},
     "audit": {"viewed": "bekeken", "printed": "afgedrukt", "picked_up": "opgepakt", "note": "notitie",
               "contacted": "contact gehad", "referred": "doorverwezen", "closed": "afgesloten",
               "reassigned": "doorgezet", "deleted": "verwijderd (bewaartermijn)",
@@ -25,7 +28,7 @@ LABELS = {
     "audit_detail": {"password": "verkeerd wachtwoord", "unknown_account": "onbekend e-mailadres",
                      "second_factor": "verkeerde code", "blocked": "account geblokkeerd", "totp": "met code uit de app",
                      "recovery_code": "met een herstelcode", "enrolled": "eerste keer met de app"},
-    "urgency": {"urgent": "Zo snel mogelijk", "soon": "Binnen een paar weken", "no_rush": "Geen haast"},
+    "urgency": {URGENT: "Zo snel mogelijk", SOON: "Binnen een paar weken", NO_RUSH: "Geen haast"},
     "month": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
               "oktober", "november", "december"),
     "choice": {"chosen": "gekozen door de inwoner", "matched": "voorgesteld door Wegwijs", "none": "geen"},

@@ -25,10 +25,11 @@ from urllib.parse import quote
 import jwt
 import requests
 
+from bot.contract import CONVERSATION_HEADER
+
 RETRY_CHECK = {"event": "cancel_reminder", "name": "wegwijs-widget-retry-check"}
-# nginx in front of several Rasa servers routes on this header (a consistent hash), so every message
+# nginx in front of several Rasa servers routes on CONVERSATION_HEADER (a consistent hash), so every message
 # of one conversation reaches the Rasa server that holds its tracker.
-CONVERSATION_HEADER = "X-Wegwijs-Conversation"
 API_JWT_SECONDS = 60
 
 
