@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import latest
 from bot.contract import LIFE_DOMAIN
 from bot.conversation.fallback import fallback_reply
 
@@ -28,8 +29,7 @@ class ActionFallback(Action):
             (entry.get("name"), entry.get("confidence", 0.0))
             for entry in tracker.latest_message.get("intent_ranking", [])
         ]
-        message = tracker.latest_message
-        areas = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == LIFE_DOMAIN]
-        reply = fallback_reply(recent_intents(tracker), ranking, message.get("text") or "", areas)
+        areas = latest.entity_values(tracker, LIFE_DOMAIN)
+        reply = fallback_reply(recent_intents(tracker), ranking, latest.text(tracker), areas)
         dispatcher.utter_message(**reply.as_message())
         return []

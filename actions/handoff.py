@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import latest
 from actions.intake import SLOT_PREFIX, intake_from
 from bot import contract
 from bot.intake import replies as intake_replies
@@ -39,8 +40,7 @@ def has_consent(tracker: Tracker) -> bool:
 
 
 def chosen(tracker: Tracker) -> Optional[str]:
-    entities = tracker.latest_message.get("entities") or []
-    return next((e.get("value") for e in entities if e.get("entity") == "choice"), None)
+    return latest.entity(tracker, contract.CHOICE)
 
 
 class ActionShowIntakeSummary(Action):

@@ -7,10 +7,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import latest
 from bot import contract
 from bot.intake import replies as intake_replies
 from bot.intake.steps import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret, parse_choice, steps_for
-from bot.conversation.life_domains import domains_in_intent, known_domains
+from bot.conversation.life_domains import known_domains
 
 SLOT_PREFIX = contract.INTAKE_SLOT_PREFIX
 # Questions of the resident's own: when a message is shaped as a question, the form steps aside
@@ -68,17 +69,8 @@ def intake_from(tracker: Tracker) -> Intake:
 
 
 def answer_from(tracker: Tracker) -> Answer:
-    message = tracker.latest_message
-    intent = (message.get("intent") or {}).get("name") or ""
-    entities = message.get("entities") or []
-
-    def entity(name: str) -> Optional[str]:
-        return next((e.get("value") for e in entities if e.get("entity") == name), None)
-
-    areas = known_domains(domains_in_intent(intent)
-                          + [e.get("value") for e in entities if e.get("entity") == contract.LIFE_DOMAIN])
-    return Answer(text=message.get("text") or "", intent=intent, choice=entity("choice"),
-                  areas=tuple(areas), relation=entity("relation"))
+    return Answer(text=latest.text(tracker), intent=latest.intent(tracker), choice=latest.entity(tracker, contract.CHOICE),
+                  areas=tuple(latest.mentioned_domains(tracker)), relation=latest.entity(tracker, contract.RELATION))
 
 
 def say(dispatcher: CollectingDispatcher, key: Optional[str]) -> None:

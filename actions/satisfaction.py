@@ -1,16 +1,14 @@
 """The optional satisfaction survey after goodbye or a handoff; answers interpreted by bot.statistics."""
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import latest
+from bot import contract
 from bot.survey.questionnaire import SLOT_PREFIX, STEPS, answer, question
-
-
-def _choice(entities: List[dict]) -> Optional[str]:
-    return next((e.get("value") for e in entities if e.get("entity") == "choice"), None)
 
 
 class ValidateSatisfactionForm(FormValidationAction):
@@ -21,10 +19,8 @@ class ValidateSatisfactionForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if not requested or not requested.startswith(SLOT_PREFIX):
             return []
-        message = tracker.latest_message
-        intent = (message.get("intent") or {}).get("name") or ""
-        value = answer(requested[len(SLOT_PREFIX):], intent, _choice(message.get("entities") or []),
-                       message.get("text") or "")
+        value = answer(requested[len(SLOT_PREFIX):], latest.intent(tracker), latest.entity(tracker, contract.CHOICE),
+                       latest.text(tracker))
         # None: crisis, stop or restart; the form steps aside and the rules answer.
         return [] if value is None else [SlotSet(requested, value)]
 

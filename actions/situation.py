@@ -5,16 +5,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.contract import LIFE_DOMAIN, LIFE_DOMAIN_SLOT
+from actions import latest
+from bot.contract import LIFE_DOMAIN_SLOT
 from bot.conversation.fallback import next_steps
-from bot.conversation.life_domains import domains_in_intent, known_domains, situation_messages
-
-
-def mentioned_domains(tracker: Tracker) -> List[str]:
-    """Areas in the latest message: from the (multi-)intent first, then from entities."""
-    intent = tracker.latest_message.get("intent", {}).get("name") or ""
-    entities = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == LIFE_DOMAIN]
-    return known_domains([*domains_in_intent(intent), *entities])
+from bot.conversation.life_domains import known_domains, situation_messages
 
 
 class ActionDescribeSituation(Action):
@@ -24,7 +18,7 @@ class ActionDescribeSituation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        domains = mentioned_domains(tracker)
+        domains = latest.mentioned_domains(tracker)
         for text in situation_messages(domains):
             dispatcher.utter_message(text=text)
         dispatcher.utter_message(**next_steps().as_message())

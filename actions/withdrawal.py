@@ -8,6 +8,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 
+from actions import latest
 from actions.handoff import chosen, handoff_store, send
 from bot import contract
 from bot.intake import replies as intake_replies
@@ -38,7 +39,7 @@ class ActionWithdrawHandoff(Action):
             send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
             return []
         confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
-            tracker.latest_message.get("intent", {}).get("name") == contract.AFFIRM
+            latest.intent(tracker) == contract.AFFIRM
         if not confirmed:
             return []
         try:

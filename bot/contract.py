@@ -51,6 +51,8 @@ CLOSING_INTENTS = frozenset({GOODBYE, STOP})
 # --- Entities ------------------------------------------------------------------------------------
 LIFE_DOMAIN = "life_domain"
 RELATION = "relation"
+# a button's coded value: /choose{"choice": ...}
+CHOICE = "choice"
 
 # --- Slots ---------------------------------------------------------------------------------------
 LIFE_DOMAIN_SLOT = LIFE_DOMAIN

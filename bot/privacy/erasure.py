@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Sequence
 
+from bot import contract
 from bot.intake.steps import FREE_TEXT_STEPS
 from bot.conversation.reply import ERASE_MARK
 from bot.survey.questionnaire import IMPROVEMENT_STEP, SLOT_PREFIX
@@ -25,7 +26,7 @@ ERASING_ACTIONS = frozenset({"utter_stop", "utter_intake_stopped", "utter_satisf
 TYPED_SLOTS = frozenset({f"intake_{step}" for step in FREE_TEXT_STEPS + ("contact_detail",)}
                         | {SLOT_PREFIX + IMPROVEMENT_STEP})
 # Entities whose values are codes (button choices, areas of life, relations), not the resident's words.
-CODED_ENTITIES = frozenset({"life_domain", "relation", "choice"})
+CODED_ENTITIES = frozenset({contract.LIFE_DOMAIN, contract.RELATION, contract.CHOICE})
 # The widget's retry check finds an answered message by this id, made in the browser.
 KEPT_METADATA = ("message_id",)
 # Set on an event once its words are gone: de-identifying is done once, not on every run.
