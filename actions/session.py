@@ -6,7 +6,7 @@ from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.conversation.fallback import restarted
-from bot.municipality.profile import current_municipality
+from bot.app_context import context
 
 
 class ActionSessionStart(Action):
@@ -18,7 +18,7 @@ class ActionSessionStart(Action):
     ) -> List[EventType]:
         return [
             SessionStarted(),
-            SlotSet("municipality", current_municipality().name),
+            SlotSet("municipality", context().municipality.name),
             ActionExecuted("action_listen"),
         ]
 

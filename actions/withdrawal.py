@@ -8,10 +8,10 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 
-from actions.handoff import chosen, handoff_store, send
+from actions.handoff import chosen, send
+from bot.app_context import context
 from bot.intake import replies as intake_replies
 from bot.storage.database import StoreUnavailable
-from bot.municipality.profile import current_municipality
 
 
 class ActionConfirmWithdrawal(Action):
@@ -23,7 +23,7 @@ class ActionConfirmWithdrawal(Action):
         if reference:
             send(dispatcher, [intake_replies.withdraw_confirm(reference)])
         else:
-            send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
+            send(dispatcher, [intake_replies.withdraw_none(context().municipality)])
         return []
 
 
@@ -34,16 +34,16 @@ class ActionWithdrawHandoff(Action):
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reference = tracker.get_slot("handoff_reference")
         if not reference:
-            send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
+            send(dispatcher, [intake_replies.withdraw_none(context().municipality)])
             return []
         confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
             tracker.latest_message.get("intent", {}).get("name") == "affirm"
         if not confirmed:
             return []
         try:
-            handoff_store().withdraw(reference)
+            context().handoff_store.withdraw(reference)
         except StoreUnavailable:
-            send(dispatcher, [intake_replies.withdraw_unavailable(current_municipality())])
+            send(dispatcher, [intake_replies.withdraw_unavailable(context().municipality)])
             return []
         send(dispatcher, [intake_replies.withdraw_done(reference)])
         return []
