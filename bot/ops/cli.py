@@ -237,7 +237,8 @@ def statistics_purge(args: argparse.Namespace) -> int:
 
 
 def statistics(args: argparse.Namespace) -> int:
-    from bot.storage.database import Database, StoreUnavailable
+    # The statistics and retention modules are imported by their commands only, not by every `bot` command.
+    from bot.storage.database import StoreUnavailable
     from bot.statistics.store import StatisticsStore
     from sqlalchemy.exc import OperationalError
 
@@ -245,11 +246,9 @@ def statistics(args: argparse.Namespace) -> int:
     from bot.statistics.tracker_events import TrackerStoreConfigError, TrackerStoreMissing, tracker_store_url
 
     settings = args.context.settings
-    database = Database(settings.database_url)
     try:
         args.tracker_url = tracker_store_url(settings.endpoints_file, tracker_environment(settings))
-        database.migrate()
-        args.store = StatisticsStore(database)
+        args.store = StatisticsStore(args.context.handoff_store)  # the context's database, migrated when opened
         return args.action(args)
     except TrackerStoreConfigError as error:
         print(error, file=sys.stderr)
@@ -262,7 +261,7 @@ def statistics(args: argparse.Namespace) -> int:
         print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
         return 2
     finally:
-        database.close()
+        args.context.close()
 
 
 def _statistics_parser(commands: argparse._SubParsersAction) -> None:
