@@ -1,6 +1,5 @@
 """After the intake: the summary, corrections, fitting organisations and the stored handoff."""
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -10,24 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import latest
 from actions.intake import SLOT_PREFIX, intake_from
 from bot import contract
+from bot.app_context import context
 from bot.intake import replies as intake_replies
-from bot.handoff.store import HandoffRecord, HandoffStore, StoreUnavailable
+from bot.handoff.store import HandoffRecord, StoreUnavailable
 from bot.intake.steps import CONSENT_STEP, CONTACT_STEPS, steps_for
-from bot.municipality.profile import current_municipality
 from bot.handoff.notifications import targets_for
 from bot.conversation.reply import Reply
-from bot.settings import get_settings
 from bot.municipality.social_map import match
 
 NO_PREFERENCE = "none"
-
-
-@lru_cache(maxsize=1)
-def handoff_store() -> HandoffStore:
-    """The store, created and migrated on first use (not on import)."""
-    store = HandoffStore(get_settings().database_url)
-    store.migrate()
-    return store
 
 
 def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
@@ -81,7 +71,7 @@ class ActionOfferOrganisations(Action):
         return "action_offer_organisations"
 
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        municipality = current_municipality()
+        municipality = context().municipality
         matches = match(intake_from(tracker), municipality.social_map)
         send(dispatcher, intake_replies.offer(matches, has_consent(tracker), municipality))
         return [SlotSet(contract.INTAKE_OFFERED_SLOT, [m.organisation.id for m in matches])]
@@ -96,10 +86,10 @@ class ActionSubmitHandoff(Action):
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if not has_consent(tracker):
             return []
-        municipality = current_municipality()
+        municipality = context().municipality
         record = self.record(tracker)
         try:
-            stored = handoff_store().store(record)
+            stored = context().handoff_store.store(record)
         except StoreUnavailable:
             retry = intake_replies.choose(chosen(tracker) or NO_PREFERENCE)
             send(dispatcher, [intake_replies.handoff_unavailable(municipality, retry)])
@@ -120,7 +110,7 @@ class ActionSubmitHandoff(Action):
         else:
             organisation, how = None, "none"
         consent_at = tracker.get_slot(contract.INTAKE_CONSENT_AT_SLOT)
-        receiving = next((o for o in current_municipality().social_map if o.id == organisation), None)
+        receiving = next((o for o in context().municipality.social_map if o.id == organisation), None)
         return HandoffRecord(
             conversation_id=tracker.sender_id,
             # One handoff per consented intake: retries and double clicks carry the same key.

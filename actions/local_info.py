@@ -8,8 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.conversation import answers
 from bot.privacy import notice
-from bot.municipality.profile import current_municipality
-from bot.settings import get_settings
+from bot.app_context import context
 
 
 class _LocalAnswer(Action, ABC):
@@ -22,7 +21,7 @@ class _LocalAnswer(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(text=self.answer(current_municipality()))
+        dispatcher.utter_message(text=self.answer(context().municipality))
         return []
 
 
@@ -63,5 +62,5 @@ class ActionAnswerPrivacy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(**notice.answer(get_settings(), current_municipality()).as_message())
+        dispatcher.utter_message(**notice.answer(context().settings, context().municipality).as_message())
         return []

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import MUNICIPALITY_SLOT
 from bot.conversation.fallback import restarted
-from bot.municipality.profile import current_municipality
+from bot.app_context import context
 
 
 class ActionSessionStart(Action):
@@ -19,7 +19,7 @@ class ActionSessionStart(Action):
     ) -> List[EventType]:
         return [
             SessionStarted(),
-            SlotSet(MUNICIPALITY_SLOT, current_municipality().name),
+            SlotSet(MUNICIPALITY_SLOT, context().municipality.name),
             ActionExecuted("action_listen"),
         ]
 

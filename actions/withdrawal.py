@@ -9,11 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 
 from actions import latest
-from actions.handoff import chosen, handoff_store, send
+from actions.handoff import chosen, send
 from bot import contract
+from bot.app_context import context
 from bot.intake import replies as intake_replies
 from bot.storage.database import StoreUnavailable
-from bot.municipality.profile import current_municipality
 
 
 class ActionConfirmWithdrawal(Action):
@@ -25,7 +25,7 @@ class ActionConfirmWithdrawal(Action):
         if reference:
             send(dispatcher, [intake_replies.withdraw_confirm(reference)])
         else:
-            send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
+            send(dispatcher, [intake_replies.withdraw_none(context().municipality)])
         return []
 
 
@@ -36,16 +36,16 @@ class ActionWithdrawHandoff(Action):
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reference = tracker.get_slot(contract.HANDOFF_REFERENCE_SLOT)
         if not reference:
-            send(dispatcher, [intake_replies.withdraw_none(current_municipality())])
+            send(dispatcher, [intake_replies.withdraw_none(context().municipality)])
             return []
         confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
             latest.intent(tracker) == contract.AFFIRM
         if not confirmed:
             return []
         try:
-            handoff_store().withdraw(reference)
+            context().handoff_store.withdraw(reference)
         except StoreUnavailable:
-            send(dispatcher, [intake_replies.withdraw_unavailable(current_municipality())])
+            send(dispatcher, [intake_replies.withdraw_unavailable(context().municipality)])
             return []
         send(dispatcher, [intake_replies.withdraw_done(reference)])
         return []

@@ -1,5 +1,8 @@
 """Settings from the environment and `.env` (python-dotenv), read in one place.
 
+`read_settings()` is the one parser: every process reads and checks its settings once at start, through
+the composition root (bot/app_context.py), and a wrong value stops it with a message naming the variable.
+The production profile's own settings (`bot serve --profile production`) are read here too.
 Defaults let the bot run out of the box on the example municipality and SQLite.
 """
 from __future__ import annotations
@@ -10,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
@@ -27,6 +30,9 @@ GENERATED_SECRET_FILE = PROJECT_ROOT / "var" / "secret_key"
 GENERATED_RASA_TOKEN_FILE = PROJECT_ROOT / "var" / "rasa_token"
 # A shorter WEGWIJS_RASA_TOKEN could be guessed by anyone who reaches the internal interface.
 MIN_RASA_TOKEN_LENGTH = 24
+# `embedded` (the default) is `make run`: one Rasa server, SQLite; `production` is bot/ops/serve.py.
+PROFILES = ("embedded", "production")
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,24 @@ class Settings:
     # municipality with a basis to keep it keeps it de-identified this many days.
     conversation_retention_days: int = 0
     retention: Optional["RetentionSettings"] = None
+    # WEGWIJS_PROFILE (or `bot serve --profile`); the production profile's own settings only in that profile.
+    profile: str = "embedded"
+    production: Optional["ProductionSettings"] = None
+
+
+@dataclass(frozen=True)
+class ProductionSettings:
+    """What `bot serve --profile production` starts (bot/ops/serve.py checks that the databases are PostgreSQL)."""
+
+    # The conversations' database: the handoffs' (Settings.database_url) unless set apart.
+    tracker_database_url: str
+    redis_url: str
+    rasa_replicas: int = 2
+    action_servers: int = 2
+    public_host: str = "127.0.0.1"
+    public_port: int = 8080
+    # nginx is one proxy that sets X-Forwarded-For; a load balancer in front of it makes two.
+    trusted_proxies: int = 1
 
 
 @dataclass(frozen=True)
@@ -110,8 +134,8 @@ class SmtpSettings:
     ca_file: str = ""
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.getenv(name, str(default))
+def _int(name: str, default: int, env: Mapping[str, str]) -> int:
+    raw = env.get(name, str(default))
     try:
         return int(raw)
     except ValueError:
@@ -122,19 +146,19 @@ SMTP_TLS_MODES = ("starttls", "implicit", "none")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def _flag(name: str) -> bool:
-    return os.getenv(name, "false").lower() in ("1", "true", "yes")
+def _flag(name: str, env: Mapping[str, str]) -> bool:
+    return env.get(name, "false").lower() in ("1", "true", "yes")
 
 
-def _smtp() -> SmtpSettings:
+def _smtp(env: Mapping[str, str]) -> SmtpSettings:
     smtp = SmtpSettings(
-        host=os.getenv("WEGWIJS_SMTP_HOST", "localhost"),
-        port=_int("WEGWIJS_SMTP_PORT", 25),
-        sender=os.getenv("WEGWIJS_SMTP_FROM", "wegwijs@localhost"),
-        username=os.getenv("WEGWIJS_SMTP_USERNAME", ""),
-        password=os.getenv("WEGWIJS_SMTP_PASSWORD", ""),
-        tls=os.getenv("WEGWIJS_SMTP_TLS", "starttls").lower(),
-        ca_file=os.getenv("WEGWIJS_SMTP_CA_FILE", ""),
+        host=env.get("WEGWIJS_SMTP_HOST", "localhost"),
+        port=_int("WEGWIJS_SMTP_PORT", 25, env),
+        sender=env.get("WEGWIJS_SMTP_FROM", "wegwijs@localhost"),
+        username=env.get("WEGWIJS_SMTP_USERNAME", ""),
+        password=env.get("WEGWIJS_SMTP_PASSWORD", ""),
+        tls=env.get("WEGWIJS_SMTP_TLS", "starttls").lower(),
+        ca_file=env.get("WEGWIJS_SMTP_CA_FILE", ""),
     )
     if smtp.tls not in SMTP_TLS_MODES:
         raise ValueError(f"WEGWIJS_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {smtp.tls!r}")
@@ -146,51 +170,86 @@ def _smtp() -> SmtpSettings:
     return smtp
 
 
-def _rate_limit_storage() -> str:
+def _rate_limit_storage(profile: str, env: Mapping[str, str]) -> str:
     """Login attempts are counted once for all workers in production: in its Redis, unless set apart."""
-    production = os.getenv("WEGWIJS_PROFILE") == "production"
-    storage = os.getenv("WEGWIJS_RATE_LIMIT_STORAGE") or (
-        os.getenv("WEGWIJS_REDIS_URL", "redis://127.0.0.1:6379/1") if production else "memory://")
+    production = profile == "production"
+    storage = env.get("WEGWIJS_RATE_LIMIT_STORAGE") or (
+        env.get("WEGWIJS_REDIS_URL", DEFAULT_REDIS_URL) if production else "memory://")
     if production and not storage.startswith(("redis://", "rediss://")):
         raise ValueError("WEGWIJS_PROFILE=production needs WEGWIJS_RATE_LIMIT_STORAGE=redis://...: "
                          "memory:// counts login attempts per process")
     return storage
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    load_dotenv(PROJECT_ROOT / ".env")
-    handoff_retention_days = _bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650)
+def read_settings(env: Optional[Mapping[str, str]] = None, profile: Optional[str] = None) -> Settings:
+    """Reads and checks every setting; a ValueError names the variable that is wrong.
+
+    Without `env`, from the environment after loading `.env` into it; with `env`, from that mapping only
+    (tests, and the harness that starts processes). `profile` overrides WEGWIJS_PROFILE (`bot serve --profile`).
+    Nothing is cached: the composition root (bot/app_context.py) reads the settings once per process."""
+    if env is None:
+        load_dotenv(PROJECT_ROOT / ".env")
+        env = os.environ
+    profile = profile or env.get("WEGWIJS_PROFILE") or "embedded"
+    if profile not in PROFILES:
+        raise ValueError(f"WEGWIJS_PROFILE={profile!r}: expected one of {', '.join(PROFILES)}")
+    handoff_retention_days = _bounded_int("WEGWIJS_HANDOFF_RETENTION_DAYS", 90, 1, 3650, env)
+    database_url = _database_url(env.get("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL))
     return Settings(
-        municipality_file=_project_path(os.getenv("WEGWIJS_MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE))),
-        rasa_url=os.getenv("WEGWIJS_RASA_URL", "http://localhost:5005"),
-        database_url=_database_url(os.getenv("WEGWIJS_DATABASE_URL", DEFAULT_DATABASE_URL)),
-        secret_key=os.getenv("WEGWIJS_SECRET_KEY") or _generated(GENERATED_SECRET_FILE, 48),
-        public_url=os.getenv("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
-        rate_limit_storage=_rate_limit_storage(),
-        smtp=_smtp(),
+        municipality_file=_project_path(env.get("WEGWIJS_MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE))),
+        rasa_url=env.get("WEGWIJS_RASA_URL", "http://localhost:5005"),
+        database_url=database_url,
+        secret_key=env.get("WEGWIJS_SECRET_KEY") or _generated(GENERATED_SECRET_FILE, 48),
+        public_url=env.get("WEGWIJS_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        rate_limit_storage=_rate_limit_storage(profile, env),
+        smtp=_smtp(env),
         handoff_retention_days=handoff_retention_days,
-        widget_origins=_origins(os.getenv("WEGWIJS_WIDGET_ORIGINS", "")),
-        widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000),
-        widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120)),
-        endpoints_file=_project_path(os.getenv("WEGWIJS_ENDPOINTS_FILE") or _profile_endpoints()),
-        conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 0, 0, 3650),
-        retention=_retention(handoff_retention_days),
-        rasa_token=_rasa_token(),
-        internal_host=_internal_host(os.getenv("WEGWIJS_INTERNAL_HOST", "127.0.0.1")),
-        trusted_proxies=_bounded_int("WEGWIJS_TRUSTED_PROXIES", 0, 0, 5),
-        widget_limit_address=_rate_limit("WEGWIJS_WIDGET_LIMIT_ADDRESS", Settings.widget_limit_address),
+        widget_origins=_origins(env.get("WEGWIJS_WIDGET_ORIGINS", "")),
+        widget_max_length=_bounded_int("WEGWIJS_WIDGET_MAX_LENGTH", 2000, 1, 10000, env),
+        widget_relay_timeout=float(_bounded_int("WEGWIJS_WIDGET_RELAY_TIMEOUT", 25, 1, 120, env)),
+        endpoints_file=_project_path(env.get("WEGWIJS_ENDPOINTS_FILE") or _profile_endpoints(profile)),
+        conversation_retention_days=_bounded_int("WEGWIJS_CONVERSATION_RETENTION_DAYS", 0, 0, 3650, env),
+        retention=_retention(handoff_retention_days, env),
+        rasa_token=_rasa_token(env),
+        internal_host=_internal_host(env.get("WEGWIJS_INTERNAL_HOST", "127.0.0.1")),
+        trusted_proxies=_bounded_int("WEGWIJS_TRUSTED_PROXIES", 0, 0, 5, env),
+        widget_limit_address=_rate_limit("WEGWIJS_WIDGET_LIMIT_ADDRESS", Settings.widget_limit_address, env),
         widget_limit_conversation=_rate_limit("WEGWIJS_WIDGET_LIMIT_CONVERSATION",
-                                              Settings.widget_limit_conversation),
-        widget_relay_slots=_bounded_int("WEGWIJS_WIDGET_RELAY_SLOTS", 3, 1, 64),
-        widget_idle_minutes=_bounded_int("WEGWIJS_WIDGET_IDLE_MINUTES", 60, 1, 24 * 60),
-        widget_max_hours=_bounded_int("WEGWIJS_WIDGET_MAX_HOURS", 8, 1, 7 * 24),
-        portal_idle_minutes=_bounded_int("WEGWIJS_PORTAL_IDLE_MINUTES", 30, 1, 30),
-        portal_session_hours=_bounded_int("WEGWIJS_PORTAL_SESSION_HOURS", 8, 1, 12),
-        webhook_allow_loopback_http=_flag("WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP"),
+                                              Settings.widget_limit_conversation, env),
+        widget_relay_slots=_bounded_int("WEGWIJS_WIDGET_RELAY_SLOTS", 3, 1, 64, env),
+        widget_idle_minutes=_bounded_int("WEGWIJS_WIDGET_IDLE_MINUTES", 60, 1, 24 * 60, env),
+        widget_max_hours=_bounded_int("WEGWIJS_WIDGET_MAX_HOURS", 8, 1, 7 * 24, env),
+        portal_idle_minutes=_bounded_int("WEGWIJS_PORTAL_IDLE_MINUTES", 30, 1, 30, env),
+        portal_session_hours=_bounded_int("WEGWIJS_PORTAL_SESSION_HOURS", 8, 1, 12, env),
+        webhook_allow_loopback_http=_flag("WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP", env),
+        profile=profile,
+        production=_production(database_url, env) if profile == "production" else None,
     )
 
 
+def _production(database_url: str, env: Mapping[str, str]) -> ProductionSettings:
+    redis_url = env.get("WEGWIJS_REDIS_URL", DEFAULT_REDIS_URL)
+    if urlsplit(redis_url).scheme != "redis":
+        raise ValueError(f"WEGWIJS_REDIS_URL={redis_url!r}: expected redis://HOST:PORT/DB")
+    return ProductionSettings(
+        tracker_database_url=env.get("WEGWIJS_TRACKER_DATABASE_URL") or database_url,
+        redis_url=redis_url,
+        rasa_replicas=_number("WEGWIJS_RASA_REPLICAS", 2, 1, 16, env),
+        action_servers=_number("WEGWIJS_ACTION_SERVERS", 2, 1, 16, env),
+        public_host=env.get("WEGWIJS_PUBLIC_HOST", "127.0.0.1"),
+        public_port=_number("WEGWIJS_PUBLIC_PORT", 8080, 1, 65535, env),
+        trusted_proxies=_number("WEGWIJS_TRUSTED_PROXIES", 1, 1, 5, env),
+    )
+
+
+def _number(name: str, default: int, low: int, high: int, env: Mapping[str, str]) -> int:
+    raw = env.get(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValueError(f"{name}={raw!r}: expected a whole number from {low} to {high}")
+    return int(raw)
+
+
+@lru_cache(maxsize=1)  # domain.yml is shipped with the model, never a setting: read once
 def _session_minutes() -> int:
     """The idle time after which Rasa starts a new session: the domain's, which the model is trained with."""
     import yaml
@@ -203,13 +262,13 @@ def _session_minutes() -> int:
     return int(minutes)
 
 
-def _retention(handoffs: int) -> RetentionSettings:
+def _retention(handoffs: int, env: Mapping[str, str]) -> RetentionSettings:
     retention = RetentionSettings(
         session_minutes=_session_minutes(),
-        open_handoff_days=_bounded_int("WEGWIJS_OPEN_HANDOFF_RETENTION_DAYS", 365, 30, 3650),
-        free_text_days=_bounded_int("WEGWIJS_FREE_TEXT_RETENTION_DAYS", 365, 1, 3650),
-        audit_days=_bounded_int("WEGWIJS_AUDIT_RETENTION_DAYS", 730, 1, 3650),
-        interval_seconds=_bounded_int("WEGWIJS_RETENTION_INTERVAL_SECONDS", 900, 5, 86400),
+        open_handoff_days=_bounded_int("WEGWIJS_OPEN_HANDOFF_RETENTION_DAYS", 365, 30, 3650, env),
+        free_text_days=_bounded_int("WEGWIJS_FREE_TEXT_RETENTION_DAYS", 365, 1, 3650, env),
+        audit_days=_bounded_int("WEGWIJS_AUDIT_RETENTION_DAYS", 730, 1, 3650, env),
+        interval_seconds=_bounded_int("WEGWIJS_RETENTION_INTERVAL_SECONDS", 900, 5, 86400, env),
     )
     # The audit log says who saw a handoff: it must outlive every handoff it speaks of.
     if retention.audit_days < max(handoffs, retention.open_handoff_days):
@@ -219,10 +278,9 @@ def _retention(handoffs: int) -> RetentionSettings:
     return retention
 
 
-def _profile_endpoints() -> str:
+def _profile_endpoints(profile: str) -> str:
     """The endpoints file Rasa runs with in this profile, so jobs read the store Rasa writes."""
-    production = os.getenv("WEGWIJS_PROFILE", "embedded") == "production"
-    return "deploy/endpoints.production.yml" if production else "endpoints.yml"
+    return "deploy/endpoints.production.yml" if profile == "production" else "endpoints.yml"
 
 
 def _project_path(raw: str) -> Path:
@@ -250,8 +308,8 @@ def _generated(path: Path, nbytes: int) -> str:
     return path.read_text().strip()
 
 
-def _rasa_token() -> str:
-    token = os.getenv("WEGWIJS_RASA_TOKEN") or _generated(GENERATED_RASA_TOKEN_FILE, 32)
+def _rasa_token(env: Mapping[str, str]) -> str:
+    token = env.get("WEGWIJS_RASA_TOKEN") or _generated(GENERATED_RASA_TOKEN_FILE, 32)
     if len(token) < MIN_RASA_TOKEN_LENGTH:
         raise ValueError(f"WEGWIJS_RASA_TOKEN is shorter than {MIN_RASA_TOKEN_LENGTH} characters: "
                          "leave it out (one is made in var/rasa_token) or set a long random one")
@@ -270,8 +328,8 @@ def _internal_host(raw: str) -> str:
     return str(address)
 
 
-def _rate_limit(name: str, default: str) -> str:
-    raw = os.getenv(name, default)
+def _rate_limit(name: str, default: str, env: Mapping[str, str]) -> str:
+    raw = env.get(name, default)
     try:
         parse_many(raw)
     except ValueError:
@@ -292,8 +350,8 @@ def _origins(raw: str) -> Tuple[str, ...]:
     return tuple(origins)
 
 
-def _bounded_int(name: str, default: int, low: int, high: int) -> int:
-    value = _int(name, default)
+def _bounded_int(name: str, default: int, low: int, high: int, env: Mapping[str, str]) -> int:
+    value = _int(name, default, env)
     if not low <= value <= high:
         raise ValueError(f"{name}: {value} is outside {low}..{high}")
     return value

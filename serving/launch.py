@@ -18,7 +18,7 @@ import os
 import sys
 from typing import List, Sequence
 
-from bot.settings import get_settings
+from bot.app_context import context
 
 # Set by the launcher; given on the command line they would undo what it is for.
 RESERVED = ("--interface", "-i", "--auth-token", "-t", "--enable-api", "--jwt-secret", "--jwt-method")
@@ -34,7 +34,7 @@ def rasa_argv(which: str, options: Sequence[str]) -> List[str]:
     if given:
         raise LaunchError(f"{', '.join(given)}: the launcher sets the interface and the API token itself "
                           "(WEGWIJS_INTERNAL_HOST, WEGWIJS_RASA_TOKEN)")
-    settings = get_settings()  # refuses a public interface or a short token, with the reason
+    settings = context().settings  # this process's; refuses a public interface or a short token, with the reason
     if which == "rasa":
         # The token also signs JWTs (HS256), which the widget's relay sends in a header (bot/web/widget/relay.py).
         return ["rasa", "run", *options, "--interface", settings.internal_host,

@@ -52,7 +52,7 @@ from sanic.response import HTTPResponse
 
 from bot.contract import CONVERSATION_HEADER
 from bot.conversation.service_replies import service_message
-from bot.settings import get_settings
+from bot.app_context import context
 from bot.conversation.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
 from serving import action_results
 from serving.graph_runner import SequentialGraphRunner
@@ -259,7 +259,7 @@ class WegwijsRestInput(RestInput):
         if malformed:
             return response.json({"error": malformed}, status=400)
         sender, text = request.json["sender"], within_limit_at_the_door(request.json["message"],
-                                                                        get_settings().widget_max_length)
+                                                                        context().settings.widget_max_length)
         if text is None:
             return _say("too_long", 413)
         agent: Optional[Agent] = request.app.ctx.agent

@@ -13,7 +13,7 @@ from typing import Dict
 
 import yaml
 
-from bot.municipality.profile import current_municipality
+from bot.app_context import context
 from bot.content import CONTENT_DIR
 
 CONTENT_FILE = CONTENT_DIR / "service.yml"
@@ -30,5 +30,5 @@ def _texts() -> Dict[str, str]:
 
 
 def service_message(kind: str) -> str:
-    desk = current_municipality().client_support
+    desk = context().municipality.client_support
     return _texts()[kind].format(desk=desk.name, phone=desk.phone)

@@ -4,7 +4,6 @@ Validated when loaded; every error names the field it is about, so a wrong file 
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import List
 
@@ -12,7 +11,6 @@ import yaml
 from pydantic import ValidationError, conint, validator
 
 from bot.municipality.channels import Channels, Strict, Text
-from bot.settings import get_settings
 from bot.municipality.social_map import Organisation
 
 
@@ -66,8 +64,3 @@ def load_municipality(path: Path) -> Municipality:
         )
         raise ConfigurationError(f"{path}: invalid municipality configuration:\n{problems}") from None
 
-
-@lru_cache(maxsize=1)
-def current_municipality() -> Municipality:
-    """The municipality this deployment serves, loaded once per process."""
-    return load_municipality(get_settings().municipality_file)

@@ -34,8 +34,9 @@ from bot.contract import CONVERSATION_HEADER
 from bot.ops import cli_portal
 from bot.handoff.store import HandoffStore, StoredHandoff, normalise_reference
 from bot.intake.steps import SKIPPED
-from bot.municipality.profile import ConfigurationError, load_municipality
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.municipality.profile import ConfigurationError
+from bot.app_context import AppContext
+from bot.settings import PROJECT_ROOT
 from bot.ops.spacy_pipeline import describe
 
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy" / "nl"
@@ -43,14 +44,14 @@ SPACY_DIR = PROJECT_ROOT / "build" / "spacy" / "nl"
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
-def check_config(_: argparse.Namespace) -> int:
-    settings = get_settings()
+def check_config(args: argparse.Namespace) -> int:
+    settings = args.context.settings
     try:
-        municipality = load_municipality(settings.municipality_file)
+        municipality = args.context.municipality
     except ConfigurationError as error:
         print(error, file=sys.stderr)
         return 2
-    from bot.ops.serve import procfile_problems
+    from bot.ops.serve import procfile_problems  # imports Jinja2 only when needed: `bot` starts quickly
 
     problems = procfile_problems(PROJECT_ROOT / "Procfile")
     for problem in problems:
@@ -76,6 +77,7 @@ def _show(messages: List[dict]) -> List[str]:
 
 
 def chat(args: argparse.Namespace) -> int:
+    args.url = args.url or args.context.settings.rasa_url
     url = f"{args.url.rstrip('/')}/webhooks/rest/webhook"
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
     print("Typ uw bericht. Een nummer kiest een knop. Stoppen: Ctrl+D.")
@@ -217,7 +219,7 @@ def _handoffs_parser(commands: argparse._SubParsersAction) -> argparse._SubParse
 def statistics_update(args: argparse.Namespace) -> int:
     from bot.statistics.job import update
 
-    result = update(args.tracker_url, args.store, get_settings().secret_key)
+    result = update(args.tracker_url, args.store, args.context.settings.secret_key)
     print(f"{result.conversations} gesprekken verwerkt, {result.free_text} teksten ontdaan van persoonsgegevens.")
     if result.skipped_events:
         print(f"{result.skipped_events} opgeslagen gebeurtenissen waren onleesbaar en zijn overgeslagen (zie de log).")
@@ -227,7 +229,7 @@ def statistics_update(args: argparse.Namespace) -> int:
 def statistics_purge(args: argparse.Namespace) -> int:
     from bot.statistics.job import purge
 
-    settings = get_settings()
+    settings = args.context.settings
     purged = purge(args.tracker_url, args.store, settings.secret_key, settings.conversation_retention_days,
                    settings.retention.session_minutes)
     print(f"Afgelopen sessies gewist: {purged.sessions_erased}; om hun leeftijd verwijderd: "
@@ -236,19 +238,18 @@ def statistics_purge(args: argparse.Namespace) -> int:
 
 
 def statistics(args: argparse.Namespace) -> int:
-    from bot.storage.database import Database, StoreUnavailable
+    # The statistics and retention modules are imported by their commands only, not by every `bot` command.
+    from bot.storage.database import StoreUnavailable
     from bot.statistics.store import StatisticsStore
     from sqlalchemy.exc import OperationalError
 
     from bot.privacy.retention import tracker_environment
     from bot.statistics.tracker_events import TrackerStoreConfigError, TrackerStoreMissing, tracker_store_url
 
-    settings = get_settings()
-    database = Database(settings.database_url)
+    settings = args.context.settings
     try:
-        args.tracker_url = tracker_store_url(settings.endpoints_file, tracker_environment())
-        database.migrate()
-        args.store = StatisticsStore(database)
+        args.tracker_url = tracker_store_url(settings.endpoints_file, tracker_environment(settings))
+        args.store = StatisticsStore(args.context.handoff_store)  # the context's database, migrated when opened
         return args.action(args)
     except TrackerStoreConfigError as error:
         print(error, file=sys.stderr)
@@ -261,7 +262,7 @@ def statistics(args: argparse.Namespace) -> int:
         print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
         return 2
     finally:
-        database.close()
+        args.context.close()
 
 
 def _statistics_parser(commands: argparse._SubParsersAction) -> None:
@@ -281,7 +282,7 @@ def retention(args: argparse.Namespace) -> int:
     from bot.privacy.retention import run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = get_settings()
+    settings = args.context.settings
     if not args.once:
         run_forever(settings)
     failed = [outcome.part for outcome in run_once(settings) if not outcome.ok]
@@ -302,7 +303,7 @@ def serve(args: argparse.Namespace) -> int:
     from bot.ops.serve import ServeError, serve as start  # imports Jinja2 and redis only when serving
 
     try:
-        return start(args.profile)
+        return start(args.context.settings)
     except ServeError as error:
         print(f"Wegwijs cannot start: {error}", file=sys.stderr)
         return 2
@@ -313,7 +314,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("check-config", help="validate the municipality file").set_defaults(run=check_config)
     chat_parser = commands.add_parser("chat", help="chat with the running bot in the terminal")
-    chat_parser.add_argument("--url", default=get_settings().rasa_url, help="Rasa server (default: %(default)s)")
+    chat_parser.add_argument("--url", help="Rasa server (default: WEGWIJS_RASA_URL, http://localhost:5005)")
     chat_parser.set_defaults(run=chat)
     cli_portal.add_commands(commands, _handoffs_parser(commands))
     _statistics_parser(commands)
@@ -324,13 +325,15 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None, context: Optional[AppContext] = None) -> int:
+    """One command, with the context it is given or one built from the settings, read once here."""
+    args = parser().parse_args(argv)
     try:
-        get_settings()
+        # `bot serve --profile` overrides WEGWIJS_PROFILE, so its settings are the chosen profile's.
+        args.context = context or AppContext.from_environment(profile=getattr(args, "profile", None))
     except ValueError as error:  # a setting in .env or the environment; the message names it
         print(f"Wegwijs: {error}", file=sys.stderr)
         return 2
-    args = parser().parse_args(argv)
     return args.run(args)
 
 

@@ -12,9 +12,7 @@ from bot.handoff import notifications
 from bot.access import second_factor
 from bot.storage.database import Database, StoreUnavailable
 from bot.handoff.store import HandoffStore
-from bot.municipality.profile import current_municipality
 from bot.contract import ROLES
-from bot.settings import get_settings
 
 
 def operator() -> str:
@@ -29,7 +27,7 @@ def _print_link(account: accounts.Account, link: str) -> None:
 
 
 def accounts_create(db: Database, args: argparse.Namespace) -> int:
-    organisations = {o.id for o in current_municipality().social_map}
+    organisations = {o.id for o in args.context.municipality.social_map}
     if args.organisation and args.organisation not in organisations:
         print(f"Onbekende organisatie: {args.organisation}. Kies uit: {', '.join(sorted(organisations))}",
               file=sys.stderr)
@@ -41,7 +39,7 @@ def accounts_create(db: Database, args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     print(f"Account {created.email} ({created.role}) gemaakt.")
-    settings = get_settings()
+    settings = args.context.settings
     _print_link(created, accounts.password_link(db, created, settings.secret_key, settings.public_url))
     return 0
 
@@ -57,7 +55,7 @@ def accounts_link(db: Database, args: argparse.Namespace) -> int:
     account = _named(db, args.email)
     if account is None:
         return 2
-    settings = get_settings()
+    settings = args.context.settings
     _print_link(account, accounts.new_password_link(db, account, settings.secret_key, settings.public_url,
                                                     by_label=operator()))
     return 0
@@ -81,33 +79,32 @@ def accounts_list(db: Database, _: argparse.Namespace) -> int:
 
 
 def notifications_run(db: Database, args: argparse.Namespace) -> int:
-    organisations = current_municipality().social_map
+    organisations = args.context.municipality.social_map
     if args.once:
-        print(f"{notifications.deliver_due(db, get_settings(), organisations)} bericht(en) verstuurd.")
+        print(f"{notifications.deliver_due(db, args.context.settings, organisations)} bericht(en) verstuurd.")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    notifications.run(db, get_settings(), organisations)
+    notifications.run(db, args.context.settings, organisations)
     return 0
 
 
 def handoffs_purge(db: HandoffStore, args: argparse.Namespace) -> int:
-    days = args.days if args.days is not None else get_settings().handoff_retention_days
+    days = args.days if args.days is not None else args.context.settings.handoff_retention_days
     deleted = db.purge_ended(days)
     print(f"{len(deleted)} afgesloten of ingetrokken aanmelding(en) verwijderd (ouder dan {days} dagen).")
     return 0
 
 
 def with_database(args: argparse.Namespace) -> int:
-    """Runs `args.action` on the migrated database (a fresh one gets its tables) with a clear outage message."""
-    db = HandoffStore(get_settings().database_url)
+    """Runs `args.action` on the context's migrated store (a fresh database gets its tables) with a clear
+    outage message."""
     try:
-        db.migrate()
-        return args.action(db, args)
+        return args.action(args.context.handoff_store, args)
     except StoreUnavailable as error:
         print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
         return 2
     finally:
-        db.close()
+        args.context.close()
 
 
 def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse._SubParsersAction) -> None:

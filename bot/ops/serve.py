@@ -8,7 +8,7 @@
 Everything but the public port listens on WEGWIJS_INTERNAL_HOST (127.0.0.1, or a private address).
 
 The profile is chosen by WEGWIJS_PROFILE (`.env`); `embedded` (the default) is `make run`: one Rasa
-server, SQLite. This module renders deploy/nginx.conf.j2 and a Procfile into build/production/ and
+server, SQLite. Its settings are read and checked by bot/settings.py (Settings.production), never here. This module renders deploy/nginx.conf.j2 and a Procfile into build/production/ and
 hands both to honcho; the test harness (tests/scale/) uses the same pieces to start and kill processes.
 """
 from __future__ import annotations
@@ -25,9 +25,8 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.engine import URL, make_url
 
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import PROJECT_ROOT, Settings, read_settings
 
-PROFILES = ("embedded", "production")
 DEPLOY_DIR = PROJECT_ROOT / "deploy"
 RUN_DIR = PROJECT_ROOT / "build" / "production"
 BIN = Path(sys.executable).parent
@@ -92,13 +91,6 @@ class Production:
     trusted_proxies: int = 1
 
 
-def _number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name, str(default))
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ServeError(f"{name}={raw!r}: expected a whole number from {low} to {high}")
-    return int(raw)
-
-
 def _postgresql(raw: str, name: str) -> URL:
     url = make_url(raw)
     if url.get_backend_name() != "postgresql":
@@ -106,24 +98,31 @@ def _postgresql(raw: str, name: str) -> URL:
     return url
 
 
-def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
-    """Reads and checks the production settings (the environment and `.env`)."""
-    settings = get_settings()  # loads .env into the environment
-    env = os.environ if env is None else env
-    database = _postgresql(env.get("WEGWIJS_DATABASE_URL", settings.database_url), "WEGWIJS_DATABASE_URL")
-    tracker = _postgresql(env.get("WEGWIJS_TRACKER_DATABASE_URL") or str(database), "WEGWIJS_TRACKER_DATABASE_URL")
-    redis_url = env.get("WEGWIJS_REDIS_URL", "redis://127.0.0.1:6379/1")
-    if urlparse(redis_url).scheme != "redis":
-        raise ServeError(f"WEGWIJS_REDIS_URL={redis_url!r}: expected redis://HOST:PORT/DB")
+def production_from(settings: Settings) -> Production:
+    """The production profile from settings read for it (Settings.production); its data in PostgreSQL."""
+    if settings.production is None:
+        raise ServeError("these settings are not the production profile's (WEGWIJS_PROFILE=production)")
+    production = settings.production
+    database = _postgresql(settings.database_url, "WEGWIJS_DATABASE_URL")
+    tracker = _postgresql(production.tracker_database_url, "WEGWIJS_TRACKER_DATABASE_URL")
     topology = Topology.default(
-        replicas=_number(env, "WEGWIJS_RASA_REPLICAS", 2, 1, 16),
-        action_servers=_number(env, "WEGWIJS_ACTION_SERVERS", 2, 1, 16),
-        public_host=env.get("WEGWIJS_PUBLIC_HOST", "127.0.0.1"),
-        public_port=_number(env, "WEGWIJS_PUBLIC_PORT", 8080, 1, 65535),
+        replicas=production.rasa_replicas,
+        action_servers=production.action_servers,
+        public_host=production.public_host,
+        public_port=production.public_port,
         internal_host=settings.internal_host,
     )
-    return Production(database, tracker, redis_url, settings.rasa_token, topology,
-                      _number(env, "WEGWIJS_TRUSTED_PROXIES", 1, 1, 5))
+    return Production(database, tracker, production.redis_url, settings.rasa_token, topology,
+                      production.trusted_proxies)
+
+
+def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
+    """Reads and checks the production settings (bot/settings.py: the environment and `.env`, or `env` only)."""
+    try:
+        settings = read_settings(env, profile="production")
+    except ValueError as error:  # the message names the variable
+        raise ServeError(str(error)) from None
+    return production_from(settings)
 
 
 def environment(production: Production, base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
@@ -225,8 +224,8 @@ def check_services(production: Production) -> None:
         raise ServeError(f"Redis is not reachable at {production.redis_url}: {error}") from error
 
 
-def serve_production(run_dir: Path = RUN_DIR) -> int:
-    production = production_settings()
+def serve_production(settings: Settings, run_dir: Path = RUN_DIR) -> int:
+    production = production_from(settings)
     check_services(production)
     render_nginx(production.topology, run_dir)
     procfile = run_dir / "Procfile"
@@ -267,9 +266,6 @@ def serve_embedded() -> int:
     return 0  # not reached
 
 
-def serve(profile: Optional[str]) -> int:
-    get_settings()  # loads .env, where WEGWIJS_PROFILE lives
-    profile = profile or os.getenv("WEGWIJS_PROFILE", "embedded")
-    if profile not in PROFILES:
-        raise ServeError(f"WEGWIJS_PROFILE={profile!r}: expected one of {', '.join(PROFILES)}")
-    return serve_production() if profile == "production" else serve_embedded()
+def serve(settings: Settings) -> int:
+    """Starts the profile the settings were read for (WEGWIJS_PROFILE, or `bot serve --profile`)."""
+    return serve_production(settings) if settings.profile == "production" else serve_embedded()

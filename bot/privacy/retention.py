@@ -46,13 +46,13 @@ class Outcome:
     detail: str
 
 
-def tracker_environment() -> Mapping[str, str]:
+def tracker_environment(settings: Settings) -> Mapping[str, str]:
     """The ${...} values of the endpoints file, as `bot serve` gives them to Rasa in production."""
-    if os.getenv("WEGWIJS_PROFILE") != "production" or os.getenv("WEGWIJS_TRACKER_HOST"):
+    if settings.profile != "production" or os.getenv("WEGWIJS_TRACKER_HOST"):
         return os.environ
-    from bot.ops.serve import environment, production_settings
+    from bot.ops.serve import environment, production_from  # Jinja2 and the rest only in production
 
-    return environment(production_settings())
+    return environment(production_from(settings))
 
 
 def purge_conversations(settings: Settings, database: Database, now: float):
@@ -60,7 +60,7 @@ def purge_conversations(settings: Settings, database: Database, now: float):
     from bot.statistics.store import StatisticsStore
     from bot.statistics.tracker_events import tracker_store_url
 
-    url = tracker_store_url(settings.endpoints_file, tracker_environment())
+    url = tracker_store_url(settings.endpoints_file, tracker_environment(settings))
     return purge(url, StatisticsStore(database), settings.secret_key, settings.conversation_retention_days,
                  settings.retention.session_minutes, now)
 

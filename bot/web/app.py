@@ -12,15 +12,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.web import dashboard
 from bot.web import portal
-from bot.settings import Settings, get_settings
+from bot.app_context import AppContext
+from bot.settings import Settings
 from bot.web.widget import register as register_widget
 
 
-def create_app(settings: Optional[Settings] = None) -> Flask:
-    settings = settings or get_settings()
+def create_app(settings: Optional[Settings] = None, context: Optional[AppContext] = None) -> Flask:
+    """gunicorn calls `create_app()`: the worker's context is built here, from the environment and `.env`."""
+    context = context or (AppContext(settings) if settings is not None else AppContext.from_environment())
+    settings = context.settings
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        WEGWIJS_CONTEXT=context,
         WEGWIJS_SETTINGS=settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

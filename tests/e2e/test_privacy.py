@@ -21,7 +21,7 @@ from bot.storage.database import Database
 from bot.handoff.store import HandoffStore
 from bot.municipality.profile import load_municipality
 from bot.storage.schema import notifications as outbox
-from bot.settings import SmtpSettings, get_settings
+from bot.settings import SmtpSettings, read_settings
 from tests.canaries import CANARIES, leaked
 from tests.e2e.conftest import Resident, free_port, text_of
 from tests.e2e.intake_path import press, reference_in
@@ -116,7 +116,7 @@ def _deliver_notifications(servers, references, monkeypatch) -> list:
                     attempts=0, next_attempt_at=handoff.created_at, created_at=handoff.created_at))
         # A relay on this machine without TLS, and a receiver on loopback over http: what the settings
         # allow only on this machine (the mail's TLS itself is tested in tests/unit/handoff/test_mail_tls.py).
-        settings = dataclasses.replace(get_settings(), public_url=servers.web_url, webhook_allow_loopback_http=True,
+        settings = dataclasses.replace(read_settings(), public_url=servers.web_url, webhook_allow_loopback_http=True,
                                        smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, tls="none",
                                                          sender="wegwijs@voorbeeldstad.example"))
         organisations = [organisation.copy(update={"notify": organisation.notify.copy(
@@ -155,7 +155,7 @@ def test_pii_canaries_are_kept_only_where_and_as_long_as_the_resident_was_told(s
     kept = reference_in(_intake(residents["handoff"], consent=True))
     _chat(residents["leaving"])
     assert leaked(_rows(servers, residents["handoff"].sender)) and leaked(_rows(servers, residents["leaving"].sender))
-    settings = dataclasses.replace(get_settings(), database_url=servers.database_url, secret_key="e2e-tests-only",
+    settings = dataclasses.replace(read_settings(), database_url=servers.database_url, secret_key="e2e-tests-only",
                                    endpoints_file=servers.endpoints)
     two_hours_on = time.time() + 2 * 3600  # longer than domain.yml's 60 idle minutes
     assert all(outcome.ok for outcome in retention.run_once(settings, two_hours_on))

@@ -6,6 +6,7 @@ names a PostgreSQL server) to use another server than the local one.
 """
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, exc, text
@@ -63,33 +64,46 @@ def store(store_url):
     handoff_store.close()
 
 
-def _point_settings_at(monkeypatch, url: str) -> None:
-    """The settings (and the actions' cached store) read WEGWIJS_DATABASE_URL afresh."""
-    from actions.handoff import handoff_store
-    from bot.settings import get_settings
+@contextmanager
+def installed_context(settings=None):
+    """A context of the test's own, installed for what reads this process's context (the actions,
+    the REST channel); the one it replaces comes back afterwards."""
+    from bot.app_context import AppContext, use
+    from bot.settings import read_settings
 
-    monkeypatch.setenv("WEGWIJS_DATABASE_URL", url)
-    get_settings.cache_clear()
-    handoff_store.cache_clear()
+    context = AppContext(settings or read_settings())
+    previous = use(context)
+    try:
+        yield context
+    finally:
+        use(previous)
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def app_context():
+    """Every test gets a context from the settings as they are when it starts (the environment, `.env`)."""
+    with installed_context() as context:
+        yield context
 
 
 @pytest.fixture
-def configured_store(tmp_path, monkeypatch):
+def configured_store(tmp_path, monkeypatch, app_context):
     """Points the settings at a fresh SQLite database; yields a store on it to arrange and check handoffs."""
     from bot.handoff.store import HandoffStore
 
     url = f"sqlite:///{tmp_path / 'wegwijs.db'}"
-    _point_settings_at(monkeypatch, url)
-    handoff_store = HandoffStore(url)
-    handoff_store.migrate()
-    yield handoff_store
-    handoff_store.close()
-    _point_settings_at(monkeypatch, url)  # nothing cached outlives the test
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", url)  # also for the CLI, which reads its settings itself
+    with installed_context():
+        handoff_store = HandoffStore(url)
+        handoff_store.migrate()
+        yield handoff_store
+        handoff_store.close()
 
 
 @pytest.fixture
-def unreachable_database(monkeypatch):
+def unreachable_database(monkeypatch, app_context):
     """Points the settings at a PostgreSQL server that is not there."""
-    _point_settings_at(monkeypatch, UNREACHABLE_URL)
-    yield UNREACHABLE_URL
-    _point_settings_at(monkeypatch, UNREACHABLE_URL)
+    monkeypatch.setenv("WEGWIJS_DATABASE_URL", UNREACHABLE_URL)
+    with installed_context():
+        yield UNREACHABLE_URL

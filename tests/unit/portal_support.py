@@ -9,7 +9,7 @@ import pyotp
 from bot.access import accounts
 from bot.access import second_factor
 from bot.handoff.store import HandoffStore, StoredHandoff
-from bot.settings import get_settings
+from bot.settings import read_settings
 from bot.web.app import create_app
 from tests.unit.handoff.test_handoff_store import full_record
 
@@ -36,7 +36,7 @@ class Clock:
 
 
 def portal_app(database_url: str, **changes):
-    settings = dataclasses.replace(get_settings(), database_url=database_url, secret_key="unit-tests",
+    settings = dataclasses.replace(read_settings(), database_url=database_url, secret_key="unit-tests",
                                    public_url="http://portal.example", **changes)
     app = create_app(settings)
     app.config["TESTING"] = True

@@ -31,8 +31,7 @@ def database() -> Database:
 
 def init_app(app: Flask) -> None:
     settings = app.config["WEGWIJS_SETTINGS"]
-    db = Database(settings.database_url)
-    db.migrate()
+    db = app.config["WEGWIJS_CONTEXT"].handoff_store  # migrated when the context opens it
     app.extensions["wegwijs_db"] = db
     csrf.init_app(app)
     auth.init_app(app, settings)

@@ -15,7 +15,6 @@ from bot.access import accounts
 from bot.access import audit
 from bot.handoff import notifications
 from bot.access import second_factor
-from bot.municipality.profile import current_municipality
 from bot.access.permissions import Permission, can
 from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS, MESSAGES
@@ -32,14 +31,16 @@ class AccountForm(FlaskForm):
 
 
 def _db():
-    from bot.web.portal import database
+    return current_app.extensions["wegwijs_db"]
 
-    return database()
+
+def _municipality():
+    return current_app.config["WEGWIJS_CONTEXT"].municipality
 
 
 def _account_form() -> AccountForm:
     form = AccountForm()
-    form.organisation.choices = [("", "geen")] + [(o.id, o.name) for o in current_municipality().social_map]
+    form.organisation.choices = [("", "geen")] + [(o.id, o.name) for o in _municipality().social_map]
     return form
 
 
@@ -52,7 +53,7 @@ def _one_time_link(account: accounts.Account, fresh: bool) -> str:
 
 def _accounts_page(form: AccountForm, link: Optional[str] = None, link_for: Optional[accounts.Account] = None):
     """The list; with the one-time link of a new account or a new link, shown here once and never stored."""
-    organisations = {o.id: o.name for o in current_municipality().social_map}
+    organisations = {o.id: o.name for o in _municipality().social_map}
     return render_template("portal/accounts.html", accounts=accounts.list_accounts(_db()), form=form,
                            organisations=organisations, me=current_account(), link=link, link_for=link_for,
                            link_days=accounts.PASSWORD_LINK_HOURS // 24)
@@ -121,7 +122,7 @@ def organisation_list():
     from bot.privacy import retention
 
     retention_visible = can(current_account(), Permission.VIEW_RETENTION)
-    return render_template("portal/organisations.html", organisations=current_municipality().social_map,
+    return render_template("portal/organisations.html", organisations=_municipality().social_map,
                            problems=notifications.problems(_db()),
                            retention=retention.status(_db()) if retention_visible else None,
                            retention_texts=retention.texts())

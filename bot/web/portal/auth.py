@@ -78,9 +78,7 @@ def _limits() -> sessions.Limits:
 
 
 def _db():
-    from bot.web.portal import database
-
-    return database()
+    return current_app.extensions["wegwijs_db"]
 
 
 @login_manager.user_loader

@@ -1,7 +1,7 @@
 """The supporter's pages: inbox, one handoff (screen and print), its actions, and the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -10,7 +10,6 @@ from bot.handoff import casework
 from bot.access.audit import entries_for
 from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
-from bot.municipality.profile import current_municipality
 from bot.access.permissions import Permission
 from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS
@@ -34,13 +33,11 @@ class ReassignForm(FlaskForm):
 
 
 def _db():
-    from bot.web.portal import database
-
-    return database()
+    return current_app.extensions["wegwijs_db"]
 
 
 def _organisations() -> dict:
-    return {o.id: o.name for o in current_municipality().social_map}
+    return {o.id: o.name for o in current_app.config["WEGWIJS_CONTEXT"].municipality.social_map}
 
 
 def _filter() -> casework.InboxFilter:

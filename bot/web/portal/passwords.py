@@ -26,9 +26,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 def _db():
-    from bot.web.portal import database
-
-    return database()
+    return current_app.extensions["wegwijs_db"]
 
 
 def _secret() -> str:

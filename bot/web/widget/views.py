@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from bot.municipality.profile import load_municipality
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
 from bot.web.widget.limits import (
@@ -34,6 +33,10 @@ def _settings():
     return current_app.config["WEGWIJS_SETTINGS"]
 
 
+def _municipality():
+    return current_app.config["WEGWIJS_CONTEXT"].municipality
+
+
 def _error(code: str, status: int):
     return jsonify(error=code), status
 
@@ -53,12 +56,12 @@ def refuse_other_origins():
 
 @blueprint.get("/")
 def home():
-    return render_template("widget/home.html", town=load_municipality(_settings().municipality_file))
+    return render_template("widget/home.html", town=_municipality())
 
 
 @blueprint.get("/contact")
 def contact():
-    return render_template("widget/contact.html", town=load_municipality(_settings().municipality_file))
+    return render_template("widget/contact.html", town=_municipality())
 
 
 @blueprint.get("/privacy")
@@ -66,7 +69,7 @@ def privacy():
     """What is kept, where, how long and why: from the settings retention runs with."""
     from bot.privacy.notice import page
 
-    settings, town = _settings(), load_municipality(_settings().municipality_file)
+    settings, town = _settings(), _municipality()
     return render_template("widget/privacy.html", town=town, notice=page(settings, town))
 
 

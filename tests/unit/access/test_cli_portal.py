@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from bot.access import accounts
 from bot.ops.cli import main
 from bot.storage.schema import audit_log, handoffs
-from bot.settings import get_settings
+from bot.settings import read_settings
 from tests.unit.handoff.test_handoff_store import full_record
 
 
@@ -19,7 +19,7 @@ def test_an_administrator_creates_accounts_from_the_command_line(configured_stor
     out = capsys.readouterr().out
     assert "an@meedenkers.example (supporter) gemaakt" in out
     token = re.search(r"/portaal/wachtwoord-instellen/(\S+)", out).group(1)
-    secret = get_settings().secret_key
+    secret = read_settings().secret_key
     with pytest.raises(accounts.AccountError, match="minstens 12 tekens"):
         accounts.set_password_from_link(configured_store, token, secret, "kort")
     accounts.set_password_from_link(configured_store, token, secret, "een lang wachtwoord")

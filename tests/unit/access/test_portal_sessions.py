@@ -8,7 +8,7 @@ import redis
 from sqlalchemy import select
 
 from bot.storage.schema import audit_log
-from bot.settings import get_settings
+from bot.settings import read_settings
 
 from tests.unit.portal_support import ORG_A, PASSWORD, Browser, code_for, make_account, portal_app
 
@@ -150,16 +150,11 @@ def test_production_counts_logins_in_redis_never_per_process(monkeypatch, enviro
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        if storage is None:
-            with pytest.raises(ValueError, match="memory:// counts login attempts per process"):
-                get_settings()
-        else:
-            assert get_settings().rate_limit_storage == storage
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    if storage is None:
+        with pytest.raises(ValueError, match="memory:// counts login attempts per process"):
+            read_settings()
+    else:
+        assert read_settings().rate_limit_storage == storage
 
 
 def test_a_cookie_from_before_the_login_opens_nothing_after_it(app, db):

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from bot.ops.cli import main
 from bot.storage.schema import audit_log
-from bot.settings import get_settings
 from tests.unit.handoff.test_handoff_store import full_record
 
 
@@ -78,11 +77,7 @@ def test_an_unknown_reference_is_an_error(configured_store, capsys, action):
 
 def test_a_fresh_database_is_migrated_by_the_first_command(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WEGWIJS_DATABASE_URL", f"sqlite:///{tmp_path / 'new' / 'wegwijs.db'}")
-    get_settings.cache_clear()
-    try:
-        assert main(["handoffs", "list"]) == 0
-    finally:
-        get_settings.cache_clear()
+    assert main(["handoffs", "list"]) == 0
     assert "Nog geen overdrachten" in capsys.readouterr().out
 
 

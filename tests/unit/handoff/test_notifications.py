@@ -17,7 +17,7 @@ from bot.handoff import notifications
 from bot.storage.database import Database
 from bot.handoff.store import HandoffStore
 from bot.storage.schema import notifications as outbox
-from bot.settings import SmtpSettings, get_settings
+from bot.settings import SmtpSettings, read_settings
 from bot.municipality.social_map import Notify
 from tools.cluster import free_port
 from tests.unit.handoff.test_handoff_store import full_record
@@ -74,7 +74,7 @@ def webhook_server():
 def settings_for(controller, **smtp):
     """A plain local server is a relay on this machine: no TLS, as the settings allow only there."""
     smtp = {"tls": "none", **smtp}
-    return dataclasses.replace(get_settings(), public_url="https://wegwijs.example", webhook_allow_loopback_http=True,
+    return dataclasses.replace(read_settings(), public_url="https://wegwijs.example", webhook_allow_loopback_http=True,
                                smtp=SmtpSettings(host="127.0.0.1", port=controller.port,
                                                  sender="wegwijs@voorbeeldstad.example", **smtp))
 
@@ -198,7 +198,7 @@ def test_a_webhook_to_plain_http_elsewhere_is_not_sent_and_the_reason_is_shown(s
 def test_an_unreachable_mail_server_is_retried_with_growing_waits_then_given_up(store, municipality):
     org = organisation(municipality)
     stored_with_targets(store, org)
-    closed = dataclasses.replace(get_settings(), smtp=SmtpSettings(host="127.0.0.1", port=free_port(),
+    closed = dataclasses.replace(read_settings(), smtp=SmtpSettings(host="127.0.0.1", port=free_port(),
                                                                    sender="x@y.example", tls="none"))
     waits = []
     for _ in range(notifications.MAX_ATTEMPTS):

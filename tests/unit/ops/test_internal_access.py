@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bot.ops.serve import Topology, procfile_problems, render_nginx
-from bot.settings import PROJECT_ROOT, _generated, _internal_host, _rasa_token, _rate_limit, get_settings
+from bot.settings import PROJECT_ROOT, _generated, _internal_host, _rasa_token, _rate_limit, read_settings
 from bot.web.widget.tokens import Conversation, ConversationTokens, ExpiredToken
 from serving.launch import LaunchError, rasa_argv
 
@@ -32,7 +32,7 @@ def test_loopback_and_private_addresses_are_internal(address):
 def test_a_short_rasa_token_is_refused(monkeypatch):
     monkeypatch.setenv("WEGWIJS_RASA_TOKEN", "geheim")
     with pytest.raises(ValueError, match="WEGWIJS_RASA_TOKEN is shorter than 24"):
-        _rasa_token()
+        _rasa_token(os.environ)
 
 
 def test_a_generated_secret_is_made_once_and_only_its_owner_can_read_it(tmp_path):
@@ -46,11 +46,11 @@ def test_a_generated_secret_is_made_once_and_only_its_owner_can_read_it(tmp_path
 def test_a_rate_limit_setting_that_is_not_a_limit_names_the_variable(monkeypatch):
     monkeypatch.setenv("WEGWIJS_WIDGET_LIMIT_ADDRESS", "veel")
     with pytest.raises(ValueError, match="WEGWIJS_WIDGET_LIMIT_ADDRESS='veel'"):
-        _rate_limit("WEGWIJS_WIDGET_LIMIT_ADDRESS", "60 per minute")
+        _rate_limit("WEGWIJS_WIDGET_LIMIT_ADDRESS", "60 per minute", os.environ)
 
 
 def test_the_launcher_gives_rasa_the_internal_interface_and_its_token():
-    settings = get_settings()
+    settings = read_settings()
     argv = rasa_argv("rasa", ["--port", "5005", "--model", "models"])
     assert argv[:2] == ["rasa", "run"] and "--enable-api" in argv
     assert argv[argv.index("--interface") + 1] == settings.internal_host
@@ -61,7 +61,7 @@ def test_the_launcher_gives_rasa_the_internal_interface_and_its_token():
 def test_the_action_server_listens_on_the_internal_interface(monkeypatch):
     monkeypatch.setenv("SANIC_HOST", "0.0.0.0")
     assert rasa_argv("actions", ["--port", "5055"]) == ["rasa", "run", "actions", "--port", "5055"]
-    assert os.environ["SANIC_HOST"] == get_settings().internal_host
+    assert os.environ["SANIC_HOST"] == read_settings().internal_host
 
 
 @pytest.mark.parametrize("options", [["--interface", "0.0.0.0"], ["-i", "0.0.0.0"], ["--auth-token", "x" * 30],

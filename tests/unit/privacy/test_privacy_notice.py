@@ -4,12 +4,12 @@ import html
 
 from bot.privacy import notice
 from bot.municipality.profile import load_municipality
-from bot.settings import get_settings
+from bot.settings import read_settings
 from bot.web.app import create_app
 
 
 def _settings(**changes):
-    return dataclasses.replace(get_settings(), public_url="https://chat.voorbeeldstad.example", **changes)
+    return dataclasses.replace(read_settings(), public_url="https://chat.voorbeeldstad.example", **changes)
 
 
 def test_by_default_the_chat_says_typed_text_is_erased_when_the_session_ends():

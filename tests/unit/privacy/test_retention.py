@@ -5,13 +5,12 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import create_engine, text, update
 
 from bot.privacy import retention
 from bot.storage.database import Database
 from bot.storage.schema import audit_log, handoffs, statistics_free_text
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import PROJECT_ROOT, read_settings
 from bot.statistics.store import StatisticsStore
 from tests.unit.statistics_support import SECRET, conversation, did, record, said, slot
 from tests.unit.handoff.test_handoff_store import full_record
@@ -26,14 +25,7 @@ def _settings(tmp_path, monkeypatch, tracker, days: int = 0, **environment):
                         "WEGWIJS_DATABASE_URL": f"sqlite:///{tmp_path / 'wegwijs.db'}",
                         "WEGWIJS_CONVERSATION_RETENTION_DAYS": str(days), **environment}.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    return get_settings()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    yield
-    get_settings.cache_clear()
+    return read_settings()
 
 
 def _stored(tracker) -> str:
@@ -158,7 +150,7 @@ def test_a_replica_forgets_a_conversation_before_its_session_ends():
     default = inspect.signature(ReplicaCachedSQLTrackerStore.__init__).parameters["cache_seconds"].default
     for endpoints in ("endpoints.yml", "deploy/endpoints.production.yml"):
         store = yaml.safe_load((PROJECT_ROOT / endpoints).read_text(encoding="utf-8"))["tracker_store"]
-        assert int(store.get("cache_seconds", default)) < get_settings().retention.session_minutes * 60, endpoints
+        assert int(store.get("cache_seconds", default)) < read_settings().retention.session_minutes * 60, endpoints
 
 
 def test_in_production_retention_reads_the_store_the_replicas_write(monkeypatch):
@@ -169,10 +161,9 @@ def test_in_production_retention_reads_the_store_the_replicas_write(monkeypatch)
     monkeypatch.setenv("WEGWIJS_PROFILE", "production")
     monkeypatch.setenv("WEGWIJS_DATABASE_URL", "postgresql://wegwijs:geheim@db.example:5433/wegwijs")
     monkeypatch.setenv("WEGWIJS_RASA_TOKEN", "unit-tests-" + "x" * 24)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = read_settings()
     assert settings.endpoints_file == PROJECT_ROOT / "deploy" / "endpoints.production.yml"
-    url = tracker_store_url(settings.endpoints_file, retention.tracker_environment())
+    url = tracker_store_url(settings.endpoints_file, retention.tracker_environment(settings))
     assert url == "postgresql://wegwijs:geheim@db.example:5433/wegwijs"
 
 

@@ -203,7 +203,6 @@ def test_generated_dutch_personal_data_never_survives_de_identification(seed):
 
 def test_the_cli_counts_from_the_configured_tracker_store_and_purges(tmp_path, monkeypatch, capsys):
     from bot.ops.cli import main
-    from bot.settings import get_settings
 
     tracker = tmp_path / "tracker.db"
     ten_days_ago = time.time() - 10 * 86400
@@ -213,16 +212,11 @@ def test_the_cli_counts_from_the_configured_tracker_store_and_purges(tmp_path, m
     endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n")
     monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))
     monkeypatch.setenv("WEGWIJS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    get_settings.cache_clear()
-    try:
-        assert main(["statistics", "update"]) == 0
-        assert main(["statistics", "purge-conversations"]) == 0
-        endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
-        monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))
-        get_settings.cache_clear()
-        assert main(["statistics", "update"]) == 2
-    finally:
-        get_settings.cache_clear()
+    assert main(["statistics", "update"]) == 0  # each command reads the settings afresh, as its own process
+    assert main(["statistics", "purge-conversations"]) == 0
+    endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
+    monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))
+    assert main(["statistics", "update"]) == 2
     output = capsys.readouterr()
     assert "1 gesprekken verwerkt" in output.out and "sessies gewist: 1" in output.out
     assert "type SQL" in output.err

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import jwt
 import pytest
 
-from bot.settings import _origins, get_settings
+from bot.settings import _origins, read_settings
 from bot.web.app import create_app
 from bot.web.widget.relay import CONVERSATION_HEADER, RETRY_CHECK, replies_after
 from bot.web.widget.tokens import ConversationTokens
@@ -31,7 +31,7 @@ def closed_port() -> int:
 @pytest.fixture
 def make_client(sqlite_url):
     def make(rasa_url=None, **widget):
-        settings = dataclasses.replace(get_settings(), rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
+        settings = dataclasses.replace(read_settings(), rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
                                        database_url=sqlite_url, secret_key="unit-tests",
                                        public_url="http://localhost:8000", widget_origins=(ORIGIN,), **widget)
         return create_app(settings).test_client()
@@ -191,7 +191,7 @@ def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa, make_c
     ((path, headers, body),) = rasa.requests  # answered from the tracker: not sent to the REST channel again
     assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL"  # no token in the URL
     # Rasa's API is opened by a JWT signed with its token, for this conversation only, for a minute.
-    claims = jwt.decode(headers["Authorization"].removeprefix("Bearer "), get_settings().rasa_token,
+    claims = jwt.decode(headers["Authorization"].removeprefix("Bearer "), read_settings().rasa_token,
                         algorithms=["HS256"])
     assert claims["user"] == {"username": conversation, "role": "user"} and claims["exp"] - time.time() <= 60
     assert body == [RETRY_CHECK] and headers[CONVERSATION_HEADER] == conversation
