@@ -40,7 +40,8 @@ def record(session, action: str, actor: Optional["Account"] = None, *, actor_lab
     if action not in HANDOFF_ACTIONS + ADMINISTRATOR_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if organisation_id is None:
-        organisation_id = (subject or actor).organisation_id if (subject or actor) else None
+        whose = subject or actor
+        organisation_id = whose.organisation_id if whose else None
     session.execute(audit_log.insert().values(
         at=datetime.now(timezone.utc), action=action, reference=reference, detail=detail,
         account_id=actor.id if actor else None, account_email=actor.email if actor else actor_label,

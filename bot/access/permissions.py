@@ -45,7 +45,8 @@ def can(account_or_role: Union[str, object], permission: Union[Permission, str])
     An unknown role may do nothing; an unknown permission name is a mistake and raises ValueError.
     """
     role = account_or_role if isinstance(account_or_role, str) else getattr(account_or_role, "role", None)
-    return Permission(permission) in PERMISSIONS.get(role, frozenset())
+    wanted = Permission(permission)
+    return isinstance(role, str) and wanted in PERMISSIONS.get(role, frozenset())
 
 
 def roles_that_can(permission: Union[Permission, str]) -> tuple:

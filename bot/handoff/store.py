@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import and_, delete, exc, or_, select, update
 from sqlalchemy.orm import Session
@@ -104,10 +104,11 @@ class StoredHandoff:
 _HANDOFF_FIELDS = tuple(f.name for f in fields(StoredHandoff) if f.name != "intake")
 
 
-def from_row(row: Dict[str, object]) -> StoredHandoff:
+def from_row(row: Dict[str, Any]) -> StoredHandoff:
     answers = {name: row[name] for name in INTAKE_FIELDS}
     answers["life_domains"] = list(answers["life_domains"] or [])
-    return StoredHandoff(intake=Intake(**answers), **{name: row.get(name) for name in _HANDOFF_FIELDS})
+    stored: Dict[str, Any] = {name: row.get(name) for name in _HANDOFF_FIELDS}
+    return StoredHandoff(intake=Intake(**answers), **stored)
 
 
 def _first(session: Session, *conditions) -> Optional[StoredHandoff]:
@@ -186,6 +187,7 @@ class HandoffStore(Database):
             )
             # Notes may repeat what the resident said: erased too; the timeline keeps the fact.
             session.execute(update(handoff_events).where(handoff_events.c.handoff_id == found.id).values(text=None))
+            assert found.id is not None  # read from the table
             add_event(session, found.id, "withdrawn")
         return True
 
@@ -213,7 +215,7 @@ class HandoffStore(Database):
         return [row.reference for row in rows]
 
     @staticmethod
-    def _enqueue(session: Session, row: Dict[str, object], targets: Tuple[Tuple[str, str], ...]) -> None:
+    def _enqueue(session: Session, row: Dict[str, Any], targets: Tuple[Tuple[str, str], ...]) -> None:
         for channel, target in targets:
             session.execute(notifications.insert().values(
                 handoff_id=row["id"], channel=channel, target=target, status="pending", attempts=0,
@@ -233,7 +235,7 @@ class HandoffStore(Database):
         )
 
     @staticmethod
-    def _row(record: HandoffRecord, reference: str) -> Dict[str, object]:
+    def _row(record: HandoffRecord, reference: str) -> Dict[str, Any]:
         intake = {name: getattr(record.intake, name) for name in INTAKE_FIELDS}
         intake["life_domains"] = list(record.intake.life_domains or [])
         return {
