@@ -48,6 +48,8 @@ class Settings:
     smtp: "SmtpSettings"
     # Closed and withdrawn handoffs are deleted this many days after they ended.
     handoff_retention_days: int
+    # What else is kept how long (bot/privacy/retention.py).
+    retention: "RetentionSettings"
     # The chat widget: pages on other origins that may embed it, the longest message, and how long the
     # edge waits for Rasa before telling the resident to try again.
     widget_origins: Tuple[str, ...] = ()
@@ -78,7 +80,6 @@ class Settings:
     # Retention (bot/privacy/retention.py). 0: what a resident typed is erased when the session ends; more: a
     # municipality with a basis to keep it keeps it de-identified this many days.
     conversation_retention_days: int = 0
-    retention: Optional["RetentionSettings"] = None
     # WEGWIJS_PROFILE (or `bot serve --profile`); the production profile's own settings only in that profile.
     profile: str = "embedded"
     production: Optional["ProductionSettings"] = None
