@@ -1,6 +1,6 @@
 """Areas of life: what Wegwijs says when a resident describes a situation.
 
-The texts live in content/life_domains.yml; this module picks and orders them.
+The texts live in the text catalogue, bot/catalogue/nl/life_domains.yml; this module picks and orders them.
 """
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List
 
-import yaml
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
-CONTENT_FILE = CONTENT_DIR / "life_domains.yml"
 DOMAIN_INTENT_PREFIX = "domain_"
 
 
@@ -28,7 +26,7 @@ class LifeDomain:
 @lru_cache(maxsize=1)
 def life_domains() -> Dict[str, LifeDomain]:
     """All areas of life, keyed by their contract value, in the order of the content file."""
-    raw = yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    raw = catalogue.entry("life_domains")
     return {value: LifeDomain(value=value, **texts) for value, texts in raw.items()}
 
 

@@ -1,4 +1,4 @@
-"""What Wegwijs says during the intake and the handoff, built from content/intake.yml."""
+"""What Wegwijs says during the intake and the handoff, built from the text catalogue (bot/catalogue/nl/intake.yml)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import numpy
-import yaml
 
 from bot.conversation.fallback import topic_titles
 from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
@@ -16,9 +15,8 @@ from bot.municipality.profile import Municipality
 from bot.conversation.reply import Button, Reply
 from bot.municipality.social_map import Match
 from bot.intake.summary import LABELS, readable, summary_text
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
-CONTENT_FILE = CONTENT_DIR / "intake.yml"
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -26,7 +24,7 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 
 @lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
-    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    return catalogue.entry("intake")
 
 
 def choose(value: str) -> str:

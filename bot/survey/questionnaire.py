@@ -8,11 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-import yaml
 
 from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
 from bot.conversation.reply import Button, Reply
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
 SCALE_STEPS = ("helped", "own_choices", "recommend")
 IMPROVEMENT_STEP = "improvement"
@@ -20,7 +19,6 @@ STEPS = SCALE_STEPS + (IMPROVEMENT_STEP,)
 SLOT_PREFIX = "satisfaction_"
 # "Niets, het is goed zo": an answer, but nothing to improve.
 NOTHING_TO_IMPROVE = "niets"
-CONTENT_FILE = CONTENT_DIR / "satisfaction.yml"
 # The messages that leave the survey instead of answering it (rules answer them).
 INTERRUPTIONS = {"crisis", "stop", "restart"}
 
@@ -67,7 +65,7 @@ def answer(step: str, intent: str, choice: Optional[str], text: str) -> Optional
 
 @lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
-    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    return catalogue.entry("satisfaction")
 
 
 def question(step: str) -> Reply:
