@@ -37,9 +37,10 @@ def ask_life_domains(mentioned: List[str]) -> Reply:
     if mentioned:
         areas = " en ".join(life_domains()[d].label for d in mentioned)
         return Reply(texts()["life_domains_prefilled"].format(areas=areas),
-                     [Button("Ja, dat klopt", "/affirm"), Button("Nee, iets anders", "/deny")])
+                     [Button(texts()["life_domains_prefilled_yes"], "/affirm"),
+                      Button(texts()["life_domains_prefilled_no"], "/deny")])
     buttons = [Button(topic_titles()[f"domain_{value}"], choose(value)) for value in life_domains()]
-    return Reply(texts()["life_domains_open"], buttons + [Button("Overslaan", "/skip")])
+    return Reply(texts()["life_domains_open"], buttons + [Button(texts()["skip"], "/skip")])
 
 
 def ask_consent() -> Reply:
@@ -47,7 +48,9 @@ def ask_consent() -> Reply:
 
 
 def _button(spec: Dict[str, str]) -> Button:
-    return Button(spec["title"], choose(spec["choice"]) if "choice" in spec else spec["payload"])
+    """A button of intake.yml; an urgency button without a title shows the one urgency label (handoff.yml)."""
+    title = spec.get("title") or catalogue.first_upper(catalogue.entry("handoff.urgency")[spec["choice"]])
+    return Button(title, choose(spec["choice"]) if "choice" in spec else spec["payload"])
 
 
 def question(step: str, intake: Intake, mentioned: List[str]) -> Reply:
