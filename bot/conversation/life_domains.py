@@ -61,9 +61,10 @@ def situation_messages(domains: List[str]) -> List[str]:
         (domain,) = known
         return [domain.heard, f"{domain.supporter}\n\n{domain.first_stop}"]
     labels = [domain.label for domain in known]
-    heard = f"Ik lees dat het gaat over {', '.join(labels[:-1])} en {labels[-1]}."
+    heard = catalogue.text("life_domains_together.heard", areas=", ".join(labels[:-1]), last=labels[-1])
     parts = [
-        f"Over {domain.label}: {domain.supporter}\n{domain.first_stop}" for domain in known
+        catalogue.text("life_domains_together.part", label=domain.label, supporter=domain.supporter,
+                       first_stop=domain.first_stop) for domain in known
     ]
-    closing = "Een cliëntondersteuner kijkt met u naar alles samen. Zo past de hulp bij elkaar."
+    closing = catalogue.text("life_domains_together.closing")
     return [heard, *parts, closing]
