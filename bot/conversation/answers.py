@@ -43,7 +43,7 @@ def contact_details(municipality: Municipality) -> str:
 def waiting_time(municipality: Municipality) -> str:
     """How soon a supporter gets in touch, and what to do when it cannot wait."""
     days = municipality.contact_time.working_days
-    unit = catalogue.text("answers.working_day" if days == 1 else "answers.working_days")
+    unit = catalogue.text("answers.working_day") if days == 1 else catalogue.text("answers.working_days")
     return catalogue.text("answers.waiting_time", days=days, unit=unit, desk=municipality.client_support.name,
                           phone=municipality.client_support.phone)
 

@@ -1,7 +1,8 @@
 """The web server: one Flask application for everything a browser opens.
 
 Each part is a blueprint in its own package (the supporter portal; more parts register here).
-Rasa's own HTTP API is not part of it: it stays on localhost, behind this edge.
+Rasa's own HTTP API is not part of it: it stays on localhost, behind this edge. Every template reads
+its texts from the text catalogue (bot/catalogue) through the Jinja globals `text` and `entry`.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Optional
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot import catalogue
 from bot.web import dashboard
 from bot.web import portal
 from bot.settings import Settings, get_settings
@@ -32,6 +34,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         # request.remote_addr becomes the client's address as the trusted proxies saw it (rate limits
         # of the widget and the portal login); entries a client wrote itself are never believed.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
+    # Templates read the same text catalogue as the code: {{ text("portal.inbox.title") }}.
+    app.jinja_env.globals.update(text=catalogue.text, entry=catalogue.entry)
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
     portal.init_app(app)
     register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
