@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import Flask
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import catalogue
@@ -16,6 +17,12 @@ from bot.web import dashboard
 from bot.web import portal
 from bot.settings import Settings, get_settings
 from bot.web.widget import register as register_widget
+
+
+def _page_text(key: str, **values) -> Markup:
+    """A catalogue text in a template: the text is ours and may hold an entity (&middot;); the values
+    filled into it (names, addresses, e-mail addresses) are escaped."""
+    return Markup(catalogue.text(key)).format(**values)
 
 
 def create_app(settings: Optional[Settings] = None) -> Flask:
@@ -34,8 +41,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         # request.remote_addr becomes the client's address as the trusted proxies saw it (rate limits
         # of the widget and the portal login); entries a client wrote itself are never believed.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
-    # Templates read the same text catalogue as the code: {{ text("portal.inbox.title") }}.
-    app.jinja_env.globals.update(text=catalogue.text, entry=catalogue.entry)
+    # Templates read the same text catalogue as the code: {{ text("portal.pages.inbox.aanmeldingen") }}.
+    app.jinja_env.globals.update(text=_page_text, entry=catalogue.entry)
     app.add_url_rule("/health", "health", lambda: {"status": "ok"})
     portal.init_app(app)
     register_widget(app)  # the chat widget, its demo page at / and the relay to Rasa
