@@ -1,7 +1,7 @@
 """The text catalogue (bot/catalogue) is the only home of the texts people read outside domain.yml.
 
-(a) No Dutch sentence as a string literal in Python: a string with two or more common Dutch function
-    words is a text and belongs in bot/catalogue/<language>/.
+(a) No Dutch sentence as a string literal in Python, nor written into a template: a string with two or
+    more common Dutch function words is a text and belongs in bot/catalogue/<language>/.
 (b) Every key the code and the templates ask for exists in every language, and every key is asked for.
 (c) A missing key fails loudly, naming the key.
 """
@@ -85,6 +85,21 @@ def test_no_dutch_text_is_a_python_literal():
     offenders = [f"{path.relative_to(PROJECT_ROOT)}:{line}: {text!r}"
                  for path in _python_files() for line, text in dutch_literals(path.read_text(encoding="utf-8"))]
     assert not offenders, "Dutch texts belong in bot/catalogue/nl/*.yml:\n" + "\n".join(offenders)
+
+
+# What a browser shows of a template besides its Jinja and its tags.
+TEMPLATE_MARKUP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<script.*?</script>|<style.*?</style>|<[^>]*>", re.S)
+
+
+def dutch_in_template(source: str) -> List[str]:
+    return [" ".join(part.split()) for part in TEMPLATE_MARKUP.split(source) if _reads_dutch(part)]
+
+
+def test_no_dutch_text_is_written_into_a_template():
+    offenders = [f"{path.relative_to(PROJECT_ROOT)}: {text!r}"
+                 for path in _templates() for text in dutch_in_template(path.read_text(encoding="utf-8"))]
+    assert not offenders, "Template texts belong in bot/catalogue/nl/*.yml, read with text(...):\n" + "\n".join(offenders)
+    assert dutch_in_template('<p>{{ text("widget.pages.home.stel_uw_vraag") }}</p><p>Dat weet ik niet.</p>')
 
 
 @pytest.mark.parametrize("source", [
