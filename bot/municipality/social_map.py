@@ -137,7 +137,7 @@ def _score(organisation: Organisation, intake: Intake) -> Match:
     spoken = [name for name in organisation.languages if name != "nederlands" and name in language]
     if spoken:
         score += 3
-        reasons.append(catalogue.text("social_map.speaks", language=spoken[0].capitalize()))
+        reasons.append(catalogue.text("social_map.speaks", spoken=spoken[0].capitalize()))
     if "iedereen" in organisation.target_groups:
         score += 0.5
         if not reasons:

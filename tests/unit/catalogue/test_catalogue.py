@@ -184,3 +184,10 @@ def test_a_missing_key_fails_loudly_naming_it():
 def test_a_text_is_filled_in():
     assert catalogue.text("handoff.mail.subject", reference="WW-1234") == "Nieuwe aanmelding WW-1234 in Wegwijs"
     assert catalogue.text("handoff.urgency.urgent") == "zo snel mogelijk"
+
+
+def test_no_text_has_a_placeholder_named_language():
+    """text(key, language=..., **values): a {language} in a text could never be filled in."""
+    clashes = [leaf for leaf in _leaves(catalogue.catalogue("nl"))
+               if isinstance(catalogue.entry(leaf), str) and "{language}" in catalogue.entry(leaf)]
+    assert not clashes
