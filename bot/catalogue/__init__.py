@@ -13,7 +13,13 @@ Why YAML and not gettext/Babel: the texts were already YAML (structured: questio
 buttons, labels per code, paragraphs with placeholders), gettext keys texts by their Dutch source
 string, which changes whenever a B1 review rewords it, and has no structure for buttons. A folder of
 YAML per language keeps keys stable, lets a translator work file by file, and a test (tests/unit/
-test_catalogue.py) checks that every language has every key used in code and templates.
+catalogue/test_catalogue.py) checks that every language has every key used in code and templates, that
+no key is unused, and that no Dutch sentence is written into Python or a template instead.
+
+A template's own words are under ``<area>.pages.<template>.<first words>`` (portal.yml, dashboard.yml,
+widget.yml); in a template ``text()`` trusts the catalogue text (it may hold an entity such as
+``&middot;``) and escapes the values filled into it. ``{language}`` cannot be a placeholder: it is
+``text()``'s own argument.
 
 Word lists and data that are not texts (crisis_keywords.yml, deidentify.yml, yes_no.yml) stay in
 bot/content/.
