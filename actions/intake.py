@@ -74,7 +74,7 @@ def answer_from(tracker: Tracker) -> Answer:
 
 
 def say(dispatcher: CollectingDispatcher, key: Optional[str]) -> None:
-    """Sends one of the intake texts, by its (dotted) key in bot/content/intake.yml."""
+    """Sends one of the intake texts, by its (dotted) key in bot/catalogue/nl/intake.yml."""
     if not key:
         return
     text: Any = intake_replies.texts()

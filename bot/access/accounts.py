@@ -17,6 +17,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import exc, select, update
 
 from bot import contract
+from bot import catalogue
 from bot.access import audit
 from bot.access import sessions
 from bot.storage.database import Database
@@ -56,7 +57,7 @@ def _account(row) -> Account:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben.")
+        raise AccountError(catalogue.text("portal.accounts.password_short", length=MIN_PASSWORD_LENGTH))
 
 
 def create_account(db: Database, email: str, name: str, role: str, organisation_id: Optional[str] = None,
@@ -64,11 +65,11 @@ def create_account(db: Database, email: str, name: str, role: str, organisation_
     """A new account without a password; `password_link` gives the link its owner sets one with."""
     email = email.strip().lower()
     if "@" not in email:
-        raise AccountError("Vul een geldig e-mailadres in.")
+        raise AccountError(catalogue.text("portal.accounts.email_invalid"))
     if role not in ROLES:
-        raise AccountError(f"Onbekende rol: {role}. Kies uit {', '.join(ROLES)}.")
+        raise AccountError(catalogue.text("portal.accounts.role_unknown", role=role, roles=", ".join(ROLES)))
     if (role in ORGANISATION_ROLES) != bool(organisation_id):
-        raise AccountError("Een ondersteuner of coördinator hoort bij een organisatie; andere rollen niet.")
+        raise AccountError(catalogue.text("portal.accounts.organisation_roles"))
     values = dict(email=email, name=name.strip() or email, password_hash=None, role=role,
                   organisation_id=organisation_id or None, active=True, created_at=datetime.now(timezone.utc))
     try:
@@ -77,7 +78,7 @@ def create_account(db: Database, email: str, name: str, role: str, organisation_
             created = Account(**{name: values[name] for name in Account.__dataclass_fields__})
             audit.record(session, "account_created", by, actor_label=by_label, subject=created, detail=role)
     except exc.IntegrityError as error:
-        raise AccountError(f"Er is al een account met het e-mailadres {email}.") from error
+        raise AccountError(catalogue.text("portal.accounts.email_taken", email=email)) from error
     return created
 
 

@@ -1,12 +1,14 @@
 """Answers that depend on the municipality's configuration.
 
 Fixed answers (rights, procedures) are responses in domain.yml; these ones carry local details
-(phone numbers, hours, contact time) that differ per municipality, so they are built here.
+(phone numbers, hours, contact time) that differ per municipality, so they are built here from the
+texts in bot/catalogue/nl/answers.yml.
 """
 from __future__ import annotations
 
 from typing import List
 
+from bot import catalogue
 from bot.municipality.profile import Channels, Municipality
 
 
@@ -15,13 +17,13 @@ def _hours(channels: Channels) -> str:
 
 
 def _reach(channels: Channels) -> List[str]:
-    lines = [f"Telefoon: {channels.phone}"]
+    lines = [catalogue.text("answers.reach.phone", phone=channels.phone)]
     if channels.email:
-        lines.append(f"E-mail: {channels.email}")
+        lines.append(catalogue.text("answers.reach.email", email=channels.email))
     if channels.address:
-        lines.append(f"Adres: {channels.address}")
+        lines.append(catalogue.text("answers.reach.address", address=channels.address))
     if channels.website:
-        lines.append(f"Website: {channels.website}")
+        lines.append(catalogue.text("answers.reach.website", website=channels.website))
     return lines
 
 
@@ -30,9 +32,9 @@ def contact_details(municipality: Municipality) -> str:
     desk = municipality.client_support
     return "\n".join(
         [
-            f"U kunt direct contact opnemen met {desk.name}. U heeft geen verwijzing nodig.",
+            catalogue.text("answers.contact_details", desk=desk.name),
             *_reach(desk),
-            "Open:",
+            catalogue.text("answers.hours_heading"),
             _hours(desk),
         ]
     )
@@ -41,12 +43,9 @@ def contact_details(municipality: Municipality) -> str:
 def waiting_time(municipality: Municipality) -> str:
     """How soon a supporter gets in touch, and what to do when it cannot wait."""
     days = municipality.contact_time.working_days
-    unit = "werkdag" if days == 1 else "werkdagen"
-    return (
-        f"Na uw aanvraag neemt een cliëntondersteuner binnen {days} {unit} contact met u op. "
-        f"Kan het niet wachten? Bel dan {municipality.client_support.name} op "
-        f"{municipality.client_support.phone}."
-    )
+    unit = catalogue.text("answers.working_day") if days == 1 else catalogue.text("answers.working_days")
+    return catalogue.text("answers.waiting_time", days=days, unit=unit, desk=municipality.client_support.name,
+                          phone=municipality.client_support.phone)
 
 
 def human_contact(municipality: Municipality) -> str:
@@ -54,9 +53,9 @@ def human_contact(municipality: Municipality) -> str:
     desk = municipality.client_support
     return "\n".join(
         [
-            "U kunt met een mens praten. Bel of mail ons, of kom langs.",
+            catalogue.text("answers.human_contact"),
             *_reach(desk),
-            "Wij zijn er op:",
+            catalogue.text("answers.human_contact_hours"),
             _hours(desk),
         ]
     )
@@ -67,10 +66,10 @@ def out_of_scope(municipality: Municipality) -> str:
     general = municipality.general
     return "\n".join(
         [
-            "Daar kan ik u helaas niet mee helpen. Ik weet alleen iets over cliëntondersteuning.",
-            f"Voor andere vragen kunt u terecht bij de gemeente {municipality.name}:",
+            catalogue.text("answers.out_of_scope"),
+            catalogue.text("answers.out_of_scope_general", municipality=municipality.name),
             *_reach(general),
-            "Open:",
+            catalogue.text("answers.hours_heading"),
             _hours(general),
         ]
     )

@@ -3,18 +3,15 @@ a message of a word or two, ask back the best guess), then offer a person."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-import yaml
 
 from bot.contract import NLU_FALLBACK
 from bot.conversation.life_domains import DOMAIN_INTENT_PREFIX, life_domains
 from bot.conversation.reply import Button, Reply
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
 FALLBACK_INTENT = NLU_FALLBACK
-TOPICS_FILE = CONTENT_DIR / "topics.yml"
 MAX_SUGGESTIONS = 3
 # "huur" or "pgb?" is too short to rephrase; asking back the best guess is easier to answer.
 SHORT_MESSAGE_WORDS = 2
@@ -22,7 +19,7 @@ SHORT_MESSAGE_WORDS = 2
 
 @lru_cache(maxsize=1)
 def _topics() -> Dict[str, Any]:
-    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+    return catalogue.entry("topics")
 
 
 def topic_titles() -> Dict[str, str]:

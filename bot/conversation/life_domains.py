@@ -1,18 +1,15 @@
 """Areas of life: what Wegwijs says when a resident describes a situation.
 
-The texts live in content/life_domains.yml; this module picks and orders them.
+The texts live in the text catalogue, bot/catalogue/nl/life_domains.yml; this module picks and orders them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, Iterable, List
 
-import yaml
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
-CONTENT_FILE = CONTENT_DIR / "life_domains.yml"
 DOMAIN_INTENT_PREFIX = "domain_"
 
 
@@ -28,7 +25,7 @@ class LifeDomain:
 @lru_cache(maxsize=1)
 def life_domains() -> Dict[str, LifeDomain]:
     """All areas of life, keyed by their contract value, in the order of the content file."""
-    raw = yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    raw = catalogue.entry("life_domains")
     return {value: LifeDomain(value=value, **texts) for value, texts in raw.items()}
 
 
@@ -63,9 +60,10 @@ def situation_messages(domains: List[str]) -> List[str]:
         (domain,) = known
         return [domain.heard, f"{domain.supporter}\n\n{domain.first_stop}"]
     labels = [domain.label for domain in known]
-    heard = f"Ik lees dat het gaat over {', '.join(labels[:-1])} en {labels[-1]}."
+    heard = catalogue.text("life_domains_together.heard", areas=", ".join(labels[:-1]), last=labels[-1])
     parts = [
-        f"Over {domain.label}: {domain.supporter}\n{domain.first_stop}" for domain in known
+        catalogue.text("life_domains_together.part", label=domain.label, supporter=domain.supporter,
+                       first_stop=domain.first_stop) for domain in known
     ]
-    closing = "Een cliëntondersteuner kijkt met u naar alles samen. Zo past de hulp bij elkaar."
+    closing = catalogue.text("life_domains_together.closing")
     return [heard, *parts, closing]

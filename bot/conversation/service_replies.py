@@ -1,4 +1,4 @@
-"""What Wegwijs says when part of the service fails, from content/service.yml.
+"""What Wegwijs says when part of the service fails, from the text catalogue (bot/catalogue/nl/service.yml).
 
 `action_failed`: a custom action could not run; the message was not processed, send it again.
 `unavailable`: the conversation store or the lock store cannot be reached; nothing was processed.
@@ -8,24 +8,21 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict
 
-import yaml
 
+from bot import catalogue
 from bot.app_context import context
-from bot.content import CONTENT_DIR
 
-CONTENT_FILE = CONTENT_DIR / "service.yml"
 KINDS = ("action_failed", "unavailable", "no_reply", "too_long")
 
 
 @lru_cache(maxsize=1)
 def _texts() -> Dict[str, str]:
-    texts = yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    texts = catalogue.entry("service")
     missing = [kind for kind in KINDS if kind not in texts]
     if missing:
-        raise ValueError(f"{CONTENT_FILE} lacks {', '.join(missing)}")
+        raise ValueError(f"bot/catalogue/nl/service.yml lacks {', '.join(missing)}")
     return texts
 
 

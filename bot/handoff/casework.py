@@ -11,6 +11,7 @@ from typing import List, Optional
 
 from sqlalchemy import and_, false, func, select, update
 
+from bot import catalogue
 from bot.access import audit
 from bot.contract import CLOSED, HANDOFF_STATUSES, NEW, PICKED_UP, WITHDRAWN
 from bot.access.accounts import Account
@@ -113,7 +114,7 @@ def _change(db: Database, account: Account, reference: str, action: str, check, 
     with db.transaction() as session:
         handoff = _find(session, account, reference)
         if handoff is None:
-            raise CaseworkError("Deze aanmelding is er niet, of u mag haar niet zien.")
+            raise CaseworkError(catalogue.text("portal.casework.not_visible"))
         check(handoff)
         if values:
             session.execute(update(handoffs).where(handoffs.c.id == handoff.id).values(**values))
@@ -125,16 +126,16 @@ def _change(db: Database, account: Account, reference: str, action: str, check, 
 
 def _open(handoff: StoredHandoff) -> None:
     if handoff.status == WITHDRAWN:
-        raise CaseworkError("De inwoner heeft deze aanmelding ingetrokken.")
+        raise CaseworkError(catalogue.text("portal.casework.withdrawn"))
     if handoff.status == CLOSED:
-        raise CaseworkError("Deze aanmelding is al afgesloten.")
+        raise CaseworkError(catalogue.text("portal.casework.closed"))
 
 
 def pick_up(db: Database, account: Account, reference: str) -> None:
     def check(handoff: StoredHandoff) -> None:
         _open(handoff)
         if handoff.status == PICKED_UP:
-            raise CaseworkError("Deze aanmelding is al opgepakt.")
+            raise CaseworkError(catalogue.text("portal.casework.picked_up"))
 
     now = datetime.now(timezone.utc)
     _change(db, account, reference, "picked_up", check,
@@ -144,25 +145,25 @@ def pick_up(db: Database, account: Account, reference: str) -> None:
 def add_note(db: Database, account: Account, reference: str, note: str) -> None:
     note = note.strip()
     if not note:
-        raise CaseworkError("De notitie is leeg.")
+        raise CaseworkError(catalogue.text("portal.casework.note_empty"))
 
     def check(handoff: StoredHandoff) -> None:
         if handoff.status == WITHDRAWN:
-            raise CaseworkError("De inwoner heeft deze aanmelding ingetrokken.")
+            raise CaseworkError(catalogue.text("portal.casework.withdrawn"))
 
     _change(db, account, reference, "note", check, {}, event_text=note[:4000])
 
 
 def record_outcome(db: Database, account: Account, reference: str, outcome: str, reason: str = "") -> None:
     if outcome not in OUTCOMES:
-        raise CaseworkError("Kies een uitkomst.")
+        raise CaseworkError(catalogue.text("portal.casework.choose_outcome"))
     if outcome == "closed" and not reason.strip():
-        raise CaseworkError("Geef een reden om af te sluiten.")
+        raise CaseworkError(catalogue.text("portal.casework.reason_needed"))
 
     def check(handoff: StoredHandoff) -> None:
         _open(handoff)
         if handoff.status != PICKED_UP:
-            raise CaseworkError("Pak de aanmelding eerst op.")
+            raise CaseworkError(catalogue.text("portal.casework.pick_up_first"))
 
     values = {"outcome": outcome}
     if outcome in CLOSING_OUTCOMES:
@@ -174,9 +175,9 @@ def reassign(db: Database, account: Account, reference: str, organisation_id: st
              known_organisations: List[str]) -> None:
     """A coordinator hands a handoff to another organisation (or back to their own inbox as new)."""
     if not can(account, Permission.REASSIGN):
-        raise CaseworkError("Alleen een coördinator kan een aanmelding doorzetten.")
+        raise CaseworkError(catalogue.text("portal.casework.coordinator_only"))
     if organisation_id not in known_organisations:
-        raise CaseworkError("Kies een organisatie uit de sociale kaart.")
+        raise CaseworkError(catalogue.text("portal.casework.choose_mapped_organisation"))
     values = {"organisation_id": organisation_id, "organisation_choice": "matched", "status": NEW,
               "assigned_account_id": None, "picked_up_at": None}
     _change(db, account, reference, "reassigned", _open, values, organisation_id=organisation_id)

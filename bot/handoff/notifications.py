@@ -34,9 +34,10 @@ from sqlalchemy import and_, select, update
 
 from bot.storage.database import Database
 from bot.handoff.store import add_event
-from bot.contract import EVENT_HEADER, NO_RUSH, SIGNATURE_HEADER, SOON, TIMESTAMP_HEADER, URGENCIES, URGENT
+from bot.contract import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, URGENCIES
 from bot.storage.schema import handoffs, notifications
 from bot.settings import Settings, SmtpSettings
+from bot import catalogue
 from bot.municipality.social_map import Organisation, is_loopback
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ SEND_TIMEOUT_SECONDS = 10
 # A receiver accepts a webhook whose timestamp is at most this far from its own clock, and each event
 # id once within it: a message caught on the way cannot be sent again later.
 REPLAY_WINDOW_SECONDS = 300
-URGENCY_TEXT = {URGENT: "zo snel mogelijk", SOON: "binnen een paar weken", NO_RUSH: "geen haast"}
+# One label per urgency code (and for "described", "unknown"), shared with the portal and the summary.
+URGENCY_TEXT = catalogue.entry("handoff.urgency")
 
 
 def targets_for(organisation: Optional[Organisation]) -> Tuple[Tuple[str, str], ...]:
@@ -93,15 +95,12 @@ def urgency_of(stored: Optional[str]) -> str:
 
 def _email(notice: Notice, to: str, settings: Settings) -> None:
     message = EmailMessage()
-    message["Subject"] = f"Nieuwe aanmelding {notice.reference} in Wegwijs"
+    message["Subject"] = catalogue.text("handoff.mail.subject", reference=notice.reference)
     message["From"] = settings.smtp.sender
     message["To"] = to
-    urgency = URGENCY_TEXT.get(notice.urgency, "zie het portaal" if notice.urgency == "described" else "niet aangegeven")
-    message.set_content(
-        f"Er wacht een nieuwe aanmelding op uw organisatie in het Wegwijs-portaal.\n\n"
-        f"Referentie: {notice.reference}\nUrgentie: {urgency}\n\nBekijk de aanmelding: {notice.link}\n\n"
-        f"Dit bericht bevat bewust geen gegevens van de inwoner. Log in om de aanmelding te lezen.\n"
-    )
+    urgency = URGENCY_TEXT.get(notice.urgency, URGENCY_TEXT["unknown"])
+    message.set_content(catalogue.text("handoff.mail.body", reference=notice.reference, urgency=urgency,
+                                       link=notice.link))
     smtp = settings.smtp
     with _smtp_connection(smtp) as server:
         if smtp.username:

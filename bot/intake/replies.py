@@ -1,13 +1,11 @@
-"""What Wegwijs says during the intake and the handoff, built from content/intake.yml."""
+"""What Wegwijs says during the intake and the handoff, built from the text catalogue (bot/catalogue/nl/intake.yml)."""
 from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import numpy
-import yaml
 
 from bot.conversation.fallback import topic_titles
 from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
@@ -16,9 +14,8 @@ from bot.municipality.profile import Municipality
 from bot.conversation.reply import Button, Reply
 from bot.municipality.social_map import Match
 from bot.intake.summary import LABELS, readable, summary_text
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
-CONTENT_FILE = CONTENT_DIR / "intake.yml"
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -26,7 +23,7 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 
 @lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
-    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    return catalogue.entry("intake")
 
 
 def choose(value: str) -> str:
@@ -39,9 +36,10 @@ def ask_life_domains(mentioned: List[str]) -> Reply:
     if mentioned:
         areas = " en ".join(life_domains()[d].label for d in mentioned)
         return Reply(texts()["life_domains_prefilled"].format(areas=areas),
-                     [Button("Ja, dat klopt", "/affirm"), Button("Nee, iets anders", "/deny")])
+                     [Button(texts()["life_domains_prefilled_yes"], "/affirm"),
+                      Button(texts()["life_domains_prefilled_no"], "/deny")])
     buttons = [Button(topic_titles()[f"domain_{value}"], choose(value)) for value in life_domains()]
-    return Reply(texts()["life_domains_open"], buttons + [Button("Overslaan", "/skip")])
+    return Reply(texts()["life_domains_open"], buttons + [Button(texts()["skip"], "/skip")])
 
 
 def ask_consent() -> Reply:
@@ -49,7 +47,9 @@ def ask_consent() -> Reply:
 
 
 def _button(spec: Dict[str, str]) -> Button:
-    return Button(spec["title"], choose(spec["choice"]) if "choice" in spec else spec["payload"])
+    """A button of intake.yml; an urgency button without a title shows the one urgency label (handoff.yml)."""
+    title = spec.get("title") or catalogue.first_upper(catalogue.entry("handoff.urgency")[spec["choice"]])
+    return Button(title, choose(spec["choice"]) if "choice" in spec else spec["payload"])
 
 
 def question(step: str, intake: Intake, mentioned: List[str]) -> Reply:

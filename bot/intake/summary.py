@@ -3,45 +3,16 @@ from __future__ import annotations
 
 from typing import List, Tuple
 
-from bot.contract import NO_RUSH, SOON, URGENT
+from bot import catalogue
 from bot.intake.steps import Intake
 from bot.conversation.life_domains import life_domains
 
-# What the resident reads per step: the label, and readable values for fixed choices.
-LABELS = {
-    "relation": "Voor wie",
-    "life_domains": "Onderwerpen",
-    "situation": "Wat er speelt",
-    "what_matters": "Wat belangrijk is",
-    "goal": "Wat u wilt bereiken",
-    "network": "Wie al helpt",
-    "phase": "Waar u nu staat",
-    "urgency": "Hoe dringend",
-    "supporter_kind": "Soort ondersteuner",
-    "language": "Taal",
-    "accessibility": "Waar we rekening mee houden",
-    "contact_method": "Contact via",
-    "contact_detail": "Contactgegevens",
-}
-CHOICES = {
-    "relation": {
-        "zelf": "voor uzelf", "partner": "voor uw partner", "ouder": "voor uw vader of moeder",
-        "kind": "voor uw kind", "familie": "voor iemand uit uw familie", "ander": "voor iemand anders",
-    },
-    "phase": {
-        "orienting": "u kijkt wat er mogelijk is",
-        "preparing_conversation": "u bereidt een gesprek met de gemeente voor",
-        "receiving_support": "u krijgt al hulp of ondersteuning",
-        "disagreeing": "u bent het niet eens met een besluit",
-    },
-    "supporter_kind": {
-        "volunteer": "een vrijwilliger", "professional": "een beroepskracht",
-        "expert_by_experience": "een ervaringsdeskundige", "no_preference": "geen voorkeur",
-    },
-    "urgency": {URGENT: "zo snel mogelijk", SOON: "binnen een paar weken", NO_RUSH: "het heeft geen haast"},
-    "contact_method": {"phone": "telefoon", "email": "e-mail", "letter": "brief", "visit": "een bezoek"},
-}
-NOT_GIVEN = "niet ingevuld"
+# What the resident reads per step: the label, and readable values for fixed choices (bot/catalogue/nl/summary.yml).
+LABELS = catalogue.entry("summary.labels")
+CHOICES = {**catalogue.entry("summary.choices"),
+           "urgency": {code: label for code, label in catalogue.entry("handoff.urgency").items()
+                       if code not in ("described", "unknown")}}
+NOT_GIVEN = catalogue.text("summary.not_given")
 
 
 def readable(intake: Intake, step: str) -> str:
@@ -60,4 +31,4 @@ def summary_lines(intake: Intake, steps: Tuple[str, ...]) -> List[str]:
 
 def summary_text(intake: Intake, steps: Tuple[str, ...]) -> str:
     """The whole summary, one line per step, with a heading."""
-    return "\n".join(["Dit is uw vraag op een rij:", *summary_lines(intake, steps)])
+    return "\n".join([catalogue.text("summary.heading"), *summary_lines(intake, steps)])

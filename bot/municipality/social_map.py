@@ -12,27 +12,14 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, conlist, constr, validator
 
+from bot import catalogue
 from bot.municipality.channels import Channels
 from bot.intake.steps import Intake
 from bot.conversation.life_domains import life_domains
 
-TARGET_GROUPS = {
-    "iedereen": "voor iedereen",
-    "ouderen": "voor ouderen",
-    "jongeren": "voor jongeren",
-    "gezinnen": "voor gezinnen",
-    "mantelzorgers": "voor mantelzorgers",
-    "beperking": "voor mensen met een beperking",
-    "lvb": "voor mensen met een licht verstandelijke beperking",
-    "psychische_problemen": "voor mensen met psychische problemen",
-    "dak_thuislozen": "voor mensen zonder vaste woonplek",
-    "anderstaligen": "voor mensen die weinig Nederlands spreken",
-}
-KINDS = {
-    "formal": "beroepskrachten",
-    "informal": "vrijwilligers",
-    "expert_by_experience": "ervaringsdeskundigen",
-}
+# Codes of the municipality file, with what a resident reads (bot/catalogue/nl/social_map.yml).
+TARGET_GROUPS = catalogue.entry("social_map.target_groups")
+KINDS = catalogue.entry("social_map.kinds")
 # The kind of supporter a resident asked for, as the social map's kind.
 PREFERRED_KIND = {"professional": "formal", "volunteer": "informal", "expert_by_experience": "expert_by_experience"}
 MAX_MATCHES = 3
@@ -114,7 +101,7 @@ class Match:
     reasons: List[str]
 
     def explanation(self) -> str:
-        return "Past bij u: " + ", ".join(self.reasons) + "."
+        return catalogue.text("social_map.explanation", reasons=", ".join(self.reasons))
 
 
 def _groups_for(intake: Intake) -> List[str]:
@@ -136,7 +123,8 @@ def _score(organisation: Organisation, intake: Intake) -> Match:
     shared = [d for d in intake.life_domains if d in organisation.life_domains]
     if shared:
         score += 3 * len(shared)
-        reasons.append("helpt bij " + " en ".join(life_domains()[d].label for d in shared))
+        reasons.append(catalogue.text("social_map.helps_with", areas=catalogue.text("social_map.and").join(
+            life_domains()[d].label for d in shared)))
     groups = [g for g in _groups_for(intake) if g in organisation.target_groups]
     if groups:
         score += 2
@@ -144,12 +132,12 @@ def _score(organisation: Organisation, intake: Intake) -> Match:
     wanted_kind = PREFERRED_KIND.get(intake.given("supporter_kind") or "")
     if wanted_kind and wanted_kind == organisation.kind:
         score += 2
-        reasons.append(f"werkt met {KINDS[organisation.kind]}")
+        reasons.append(catalogue.text("social_map.works_with", kind=KINDS[organisation.kind]))
     language = (intake.given("language") or "").lower()
     spoken = [name for name in organisation.languages if name != "nederlands" and name in language]
     if spoken:
         score += 3
-        reasons.append("spreekt " + spoken[0].capitalize())
+        reasons.append(catalogue.text("social_map.speaks", spoken=spoken[0].capitalize()))
     if "iedereen" in organisation.target_groups:
         score += 0.5
         if not reasons:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-import yaml
 
 from bot.municipality.profile import Municipality
 from bot.conversation.reply import Button, Reply
 from bot.settings import Settings
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
-CONTENT_FILE = CONTENT_DIR / "privacy.yml"
 
 
 @dataclass(frozen=True)
@@ -27,7 +24,7 @@ class Page:
 
 @lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
-    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    return catalogue.entry("privacy")
 
 
 def _values(settings: Settings, municipality: Municipality) -> Dict[str, object]:

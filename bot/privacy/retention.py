@@ -21,10 +21,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional
 
-import yaml
 from sqlalchemy import delete, select
 
 from bot.access.audit import purge_before
@@ -32,11 +30,10 @@ from bot.storage.database import Database
 from bot.handoff.store import HandoffStore
 from bot.storage.schema import retention_status, statistics_free_text
 from bot.settings import Settings
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
 logger = logging.getLogger(__name__)
 PARTS = ("conversations", "handoffs", "free_text", "audit_log")
-CONTENT_FILE = CONTENT_DIR / "retention.yml"
 
 
 @dataclass(frozen=True)
@@ -101,8 +98,8 @@ RUNS: Dict[str, Callable[[Settings, Database, float], str]] = {
 
 @lru_cache(maxsize=1)
 def texts() -> Dict[str, object]:
-    """The administrator's texts about retention (bot/content/retention.yml)."""
-    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    """The administrator's texts about retention (bot/catalogue/nl/retention.yml)."""
+    return catalogue.entry("retention")
 
 
 def _moment(now: float) -> datetime:

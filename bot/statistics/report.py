@@ -15,15 +15,15 @@ from bot.conversation.life_domains import life_domains
 from bot.statistics.store import LOCAL_TIME
 from bot.statistics.suppression import Shown, secondary, share, shown
 from bot.intake.summary import LABELS
+from bot import catalogue
 
-WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-SCALE_LABELS = ("Helemaal niet mee eens", "Niet mee eens", "Neutraal", "Mee eens", "Helemaal mee eens")
-STATEMENTS = {
-    "helped": "Dit gesprek heeft mij geholpen",
-    "own_choices": "Ik kon zelf kiezen wat ik wilde",
-    "recommend": "Ik raad Wegwijs aan bij mensen om mij heen",
-}
-SURVEY_LABELS = {"improvement": "Wat kan er beter", **STATEMENTS}
+# The texts live in bot/catalogue/nl/dashboard.yml; statements and scale are the survey's own words.
+TEXTS = catalogue.entry("dashboard")
+WEEKDAYS = tuple(TEXTS["weekdays"])
+SCALE_LABELS = tuple(catalogue.entry("satisfaction.scale")[str(score)] for score in range(1, 6))
+STATEMENTS = {step: statement.rstrip(".") for step, statement in catalogue.entry("satisfaction.statements").items()}
+SURVEY_LABELS = {"improvement": TEXTS["improvement"], **STATEMENTS}
+COLUMNS = (TEXTS["conversations"],)
 
 Rows = List[Dict[str, object]]
 
@@ -48,10 +48,16 @@ def _days(start: date, end: date) -> List[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+def _about(figure: str) -> Tuple[str, str]:
+    """A figure's title and description."""
+    about = TEXTS["figures"][figure]
+    return about["title"], about["description"]
+
+
 def per_day(rows: Rows, start: date, end: date) -> Figure:
     counts = Counter(_local(row).date() for row in rows)
     values = secondary({day.isoformat(): counts[day] for day in _days(start, end)})
-    return Figure("per-dag", "Gesprekken per dag", "Aantal gesprekken dat op die dag begon.", ("Gesprekken",),
+    return Figure("per-dag", *_about("per_day"), COLUMNS,
                   tuple((day, (value,)) for day, value in values.items()), "time", total=shown(len(rows)))
 
 
@@ -62,7 +68,7 @@ def per_week(rows: Rows, start: date, end: date) -> Figure:
 
     counts = Counter(week(_local(row).date()) for row in rows)
     values = secondary({label: counts[label] for label in sorted({week(day) for day in _days(start, end)})})
-    return Figure("per-week", "Gesprekken per week", "Aantal gesprekken per kalenderweek (ISO).", ("Gesprekken",),
+    return Figure("per-week", *_about("per_week"), COLUMNS,
                   tuple((label, (value,)) for label, value in values.items()), "time", total=shown(len(rows)))
 
 
@@ -75,8 +81,7 @@ def _listed(rows: Rows, column: str, labels: Dict[str, str]) -> Tuple[Tuple[str,
 
 def areas_of_life(rows: Rows, start: date, end: date) -> Figure:
     labels = {value: domain.label for value, domain in life_domains().items()}
-    return Figure("levensgebieden", "Levensgebieden", "In hoeveel gesprekken elk levensgebied ter sprake kwam. "
-                  "Eén gesprek kan over meer gebieden gaan.", ("Gesprekken",), _listed(rows, "life_domains", labels),
+    return Figure("levensgebieden", *_about("areas_of_life"), COLUMNS, _listed(rows, "life_domains", labels),
                   "bars")
 
 
@@ -85,26 +90,23 @@ def rights_topics(rows: Rows, start: date, end: date) -> Figure:
 
     titles = topic_titles()
     labels = {topic: titles.get(topic, topic.replace("ask_", "").replace("_", " ")) for topic in RIGHTS_TOPICS}
-    return Figure("onderwerpen", "Gestelde vragen", "In hoeveel gesprekken elke vraag over cliëntondersteuning "
-                  "werd gesteld.", ("Gesprekken",), _listed(rows, "topics", labels), "bars")
+    return Figure("onderwerpen", *_about("rights_topics"), COLUMNS, _listed(rows, "topics", labels), "bars")
 
 
-OUTCOMES = (("handoff", "Doorgegeven aan een cliëntondersteuner"), ("asked_human", "Vroeg om een mens"),
-            ("hit_fallback", "Bot begreep een bericht niet"))
+OUTCOMES = tuple(TEXTS["outcomes"].items())
 
 
 def outcomes(rows: Rows, start: date, end: date) -> Figure:
     counts = [sum(1 for row in rows if row[column]) for column, _ in OUTCOMES]
-    return Figure("afloop", "Afloop van gesprekken", "Aandeel van alle gesprekken; één gesprek kan in meer "
-                  "rijen vallen.", ("Gesprekken",), tuple((label, (shown(count),)) for (_, label), count
+    return Figure("afloop", *_about("outcomes"), COLUMNS, tuple((label, (shown(count),)) for (_, label), count
                                                          in zip(OUTCOMES, counts)),
                   "bars", total=shown(len(rows)), shares=tuple(share(count, len(rows)) for count in counts))
 
 
 def step_label(step: Optional[str]) -> str:
     if not step:
-        return "Onbekend"
-    for prefix, part in (("intake_", "Vraag op een rij"), ("satisfaction_", "Tevredenheidsvragen")):
+        return TEXTS["unknown_step"]
+    for prefix, part in (("intake_", TEXTS["step_parts"]["intake"]), ("satisfaction_", TEXTS["step_parts"]["satisfaction"])):
         if step.startswith(prefix):
             name = step[len(prefix):]
             return f"{part}: {LABELS.get(name) or SURVEY_LABELS.get(name, name)}"
@@ -116,15 +118,14 @@ def drop_off(rows: Rows, start: date, end: date) -> Figure:
     counts: Dict[str, int] = Counter(step_label(row["last_step"]) for row in left)
     # One step per conversation and a total shown: a lone suppressed cell would be derivable.
     values = secondary(dict(counts.most_common()))
-    return Figure("afhaakpunten", "Afhaakpunten", "De laatste stap voordat inwoners wegging zonder af te "
-                  "sluiten.", ("Gesprekken",), tuple((label, (value,)) for label, value in values.items()),
+    return Figure("afhaakpunten", *_about("drop_off"), COLUMNS, tuple((label, (value,)) for label, value in values.items()),
                   "bars", total=shown(len(left)))
 
 
 def crisis(rows: Rows, start: date, end: date) -> Figure:
     count = sum(1 for row in rows if row["crisis"])
-    return Figure("crisis", "Crisisgesprekken", "Gesprekken waarin de bot de noodnummers gaf. Alleen het aantal.",
-                  ("Gesprekken",), (("Crisisgesprekken", (shown(count),)),), "bars", total=shown(len(rows)))
+    return Figure("crisis", *_about("crisis"),
+                  COLUMNS, ((TEXTS["figures"]["crisis"]["row"], (shown(count),)),), "bars", total=shown(len(rows)))
 
 
 def satisfaction(rows: Rows, start: date, end: date) -> Figure:
@@ -133,15 +134,13 @@ def satisfaction(rows: Rows, start: date, end: date) -> Figure:
         counts = Counter(row[f"satisfaction_{step}"] for row in rows if row[f"satisfaction_{step}"])
         values = secondary({label: counts[score] for score, label in enumerate(SCALE_LABELS, start=1)})
         figure_rows.append((statement, tuple(values.values())))
-    return Figure("tevredenheid", "Tevredenheid per stelling", "Antwoorden op de vragen aan het eind van het "
-                  "gesprek. Overgeslagen antwoorden tellen niet mee.", SCALE_LABELS, tuple(figure_rows), "grid")
+    return Figure("tevredenheid", *_about("satisfaction"), SCALE_LABELS, tuple(figure_rows), "grid")
 
 
 def hour_of_week(rows: Rows, start: date, end: date) -> Figure:
     counts = Counter((_local(row).weekday(), _local(row).hour) for row in rows)
     values = secondary({(day, hour): counts[(day, hour)] for day in range(7) for hour in range(24)})
-    return Figure("weekuren", "Gesprekken per uur van de week", "Wanneer gesprekken beginnen; kantoortijd is "
-                  "ma-vr 9-17 uur.", tuple(f"{hour:02d}" for hour in range(24)),
+    return Figure("weekuren", *_about("hour_of_week"), tuple(f"{hour:02d}" for hour in range(24)),
                   tuple((label, tuple(values[(day, hour)] for hour in range(24)))
                         for day, label in enumerate(WEEKDAYS)), "grid", total=shown(len(rows)))
 
@@ -159,8 +158,8 @@ def figures(rows: Rows, start: date, end: date, slugs: Iterable[str] = FIGURES) 
 
 def csv_rows(figure: Figure) -> Sequence[Sequence[object]]:
     """The figure as CSV rows: a header, one row per label, and the total when there is one."""
-    header = ["", *figure.columns] + (["Aandeel"] if figure.shares else [])
+    header = ["", *figure.columns] + ([TEXTS["share"]] if figure.shares else [])
     body = [[label, *values] + ([figure.shares[n] or ""] if figure.shares else [])
             for n, (label, values) in enumerate(figure.rows)]
-    footer = [["Totaal gesprekken", figure.total]] if figure.total is not None else []
+    footer = [[TEXTS["total"], figure.total]] if figure.total is not None else []
     return [header, *body, *footer]

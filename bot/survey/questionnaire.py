@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Optional
 
-import yaml
 
 from bot.contract import DENY, SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
 from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
 from bot.conversation.reply import Button, Reply
-from bot.content import CONTENT_DIR
+from bot import catalogue
 
 SCALE_STEPS = ("helped", "own_choices", "recommend")
 IMPROVEMENT_STEP = "improvement"
@@ -21,7 +19,6 @@ STEPS = SCALE_STEPS + (IMPROVEMENT_STEP,)
 SLOT_PREFIX = SATISFACTION_SLOT_PREFIX
 # "Niets, het is goed zo": an answer, but nothing to improve.
 NOTHING_TO_IMPROVE = "niets"
-CONTENT_FILE = CONTENT_DIR / "satisfaction.yml"
 # The messages that leave the survey instead of answering it (rules answer them).
 INTERRUPTIONS = SURVEY_INTERRUPTIONS
 
@@ -68,7 +65,7 @@ def answer(step: str, intent: str, choice: Optional[str], text: str) -> Optional
 
 @lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
-    return yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+    return catalogue.entry("satisfaction")
 
 
 def question(step: str) -> Reply:

@@ -101,4 +101,6 @@ def test_every_code_has_its_label_and_no_label_lacks_a_code():
     from bot.handoff.notifications import URGENCY_TEXT
     from bot.intake.summary import CHOICES as SUMMARY_CHOICES
 
-    assert tuple(URGENCY_TEXT) == contract.URGENCIES == tuple(SUMMARY_CHOICES["urgency"])
+    assert tuple(SUMMARY_CHOICES["urgency"]) == contract.URGENCIES
+    # The mail also words an urgency the resident described in their own words, or none.
+    assert tuple(URGENCY_TEXT) == (*contract.URGENCIES, "described", "unknown")

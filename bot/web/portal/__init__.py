@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
 
 def _urgency(stored) -> str:
     category = urgency_of(stored)
-    return {"described": stored, "unknown": "niet aangegeven"}.get(category) or URGENCY_TEXT[category]
+    return stored if category == "described" else URGENCY_TEXT[category]
 
 
 def _security_headers(response):

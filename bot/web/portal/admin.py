@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from bot import catalogue
 from bot.access import accounts
 from bot.access import audit
 from bot.handoff import notifications
@@ -24,10 +25,10 @@ blueprint = Blueprint("admin", __name__, url_prefix="/portaal/beheer")
 
 
 class AccountForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired(), Email(message="Vul een geldig e-mailadres in.", check_deliverability=False)])
-    name = StringField("Naam", validators=[DataRequired(), Length(max=255)])
-    role = SelectField("Rol", choices=[(r, LABELS["role"][r]) for r in ROLES])
-    organisation = SelectField("Organisatie (voor ondersteuner en coördinator)", choices=[])
+    email = EmailField(catalogue.text("portal.fields.email"), validators=[DataRequired(), Email(message=catalogue.text("portal.accounts.email_invalid"), check_deliverability=False)])
+    name = StringField(catalogue.text("portal.fields.name"), validators=[DataRequired(), Length(max=255)])
+    role = SelectField(catalogue.text("portal.fields.role"), choices=[(r, LABELS["role"][r]) for r in ROLES])
+    organisation = SelectField(catalogue.text("portal.fields.organisation"), choices=[])
 
 
 def _db():

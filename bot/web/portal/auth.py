@@ -22,6 +22,7 @@ from markupsafe import Markup
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from bot import catalogue
 from bot.access import accounts
 from bot.access import audit
 from bot.access import sessions
@@ -109,12 +110,12 @@ def permission_required(permission: Permission) -> Callable:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired()])
-    password = PasswordField("Wachtwoord", validators=[DataRequired()])
+    email = EmailField(catalogue.text("portal.fields.email"), validators=[DataRequired()])
+    password = PasswordField(catalogue.text("portal.fields.password"), validators=[DataRequired()])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired()])
+    code = StringField(catalogue.text("portal.fields.code"), validators=[DataRequired()])
 
 
 def _safe_next(target: str) -> str:

@@ -6,13 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from bot import catalogue
 from bot.handoff import casework
 from bot.access.audit import entries_for
 from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
 from bot.access.permissions import Permission
 from bot.web.portal.auth import current_account, permission_required
-from bot.web.portal.labels import LABELS
+from bot.web.portal.labels import LABELS, MESSAGES
 from bot.intake.summary import LABELS as SUMMARY_LABELS, readable
 
 blueprint = Blueprint("cases", __name__, url_prefix="/portaal")
@@ -20,16 +21,16 @@ AGE_CHOICES = (1, 3, 7, 14)
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField("Notitie", validators=[DataRequired(), Length(max=4000)])
+    note = TextAreaField(catalogue.text("portal.fields.note"), validators=[DataRequired(), Length(max=4000)])
 
 
 class OutcomeForm(FlaskForm):
-    outcome = SelectField("Uitkomst", choices=[(o, LABELS["outcome"][o]) for o in casework.OUTCOMES])
-    reason = TextAreaField("Toelichting of reden", validators=[Length(max=4000)])
+    outcome = SelectField(catalogue.text("portal.fields.outcome"), choices=[(o, LABELS["outcome"][o]) for o in casework.OUTCOMES])
+    reason = TextAreaField(catalogue.text("portal.fields.reason"), validators=[Length(max=4000)])
 
 
 class ReassignForm(FlaskForm):
-    organisation = SelectField("Naar organisatie", choices=[])
+    organisation = SelectField(catalogue.text("portal.fields.reassign_to"), choices=[])
 
 
 def _db():
@@ -99,7 +100,7 @@ def print_view(reference: str):
 def _act(reference: str, step, *args):
     try:
         step(_db(), current_account(), reference, *args)
-        flash("Opgeslagen.", "info")
+        flash(MESSAGES["saved"], "info")
     except casework.CaseworkError as error:
         flash(str(error), "error")
     return redirect(url_for("cases.show", reference=reference))
@@ -116,7 +117,7 @@ def pick_up(reference: str):
 def add_note(reference: str):
     form = NoteForm()
     if not form.validate_on_submit():
-        flash("Schrijf eerst een notitie.", "error")
+        flash(catalogue.text("portal.casework.note_missing"), "error")
         return redirect(url_for("cases.show", reference=reference))
     return _act(reference, casework.add_note, form.note.data)
 
@@ -126,7 +127,7 @@ def add_note(reference: str):
 def record_outcome(reference: str):
     form = OutcomeForm()
     if not form.validate_on_submit():
-        flash("Kies een uitkomst.", "error")
+        flash(catalogue.text("portal.casework.choose_outcome"), "error")
         return redirect(url_for("cases.show", reference=reference))
     return _act(reference, casework.record_outcome, form.outcome.data, form.reason.data or "")
 
@@ -137,14 +138,14 @@ def reassign(reference: str):
     form = ReassignForm()
     form.organisation.choices = list(_organisations().items())
     if not form.validate_on_submit():
-        flash("Kies een organisatie.", "error")
+        flash(catalogue.text("portal.casework.choose_organisation"), "error")
         return redirect(url_for("cases.show", reference=reference))
     try:
         casework.reassign(_db(), current_account(), reference, form.organisation.data, list(_organisations()))
     except casework.CaseworkError as error:
         flash(str(error), "error")
         return redirect(url_for("cases.show", reference=reference))
-    flash(f"Doorgezet naar {_organisations()[form.organisation.data]}.", "info")
+    flash(catalogue.text("portal.casework.reassigned", organisation=_organisations()[form.organisation.data]), "info")
     return redirect(url_for("cases.inbox"))
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
+from bot import catalogue
 from bot.access import accounts
 from bot.web.portal.auth import ADDRESS_LIMIT, current_account, limiter, too_many
 from bot.web.portal.labels import MESSAGES, explain
@@ -16,13 +17,13 @@ blueprint.register_error_handler(429, too_many)
 
 
 class NewPasswordForm(FlaskForm):
-    new = PasswordField("Nieuw wachtwoord", validators=[DataRequired()])
-    repeat = PasswordField("Nieuw wachtwoord nog een keer",
+    new = PasswordField(catalogue.text("portal.fields.new_password"), validators=[DataRequired()])
+    repeat = PasswordField(catalogue.text("portal.fields.new_password_again"),
                            validators=[DataRequired(), EqualTo("new", message=MESSAGES["password_different"])])
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField("Huidig wachtwoord", validators=[DataRequired()])
+    current = PasswordField(catalogue.text("portal.fields.current_password"), validators=[DataRequired()])
 
 
 def _db():

@@ -22,7 +22,7 @@ from typing import Iterator
 from flask import Flask, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 
-from bot.web.rate_limiter import init_limiter, limiter
+from bot.web.rate_limiter import init_limiter
 from bot.web.widget.tokens import ConversationTokens, ExpiredToken
 
 # A moving window: a fixed one lets a burst at the turn of the minute through twice.

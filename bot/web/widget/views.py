@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
 from bot.web.widget.limits import (
-    Busy, conversation_key, limiter, per_address, per_conversation, relay_slot, tokens, too_many,
+    Busy, conversation_key, per_address, per_conversation, relay_slot, tokens, too_many,
 )
+from bot.web.rate_limiter import limiter
 from bot.web.widget.relay import RasaRelay, RelayError
 from bot.web.widget.tokens import ExpiredToken
 
