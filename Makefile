@@ -35,7 +35,8 @@ $(SPACY_NL): $(INSTALLED) bot/ops/spacy_pipeline.py
 
 train: $(TRAINED) ## Train the model when data, domain or config changed
 $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
-	$(RASA) train --quiet --num-threads 2
+	@# Rasa's log goes to build/train.log; the terminal gets a progress line (bot/ops/train.py).
+	@$(PY) -m bot.ops.train --log build/train.log --num-threads 2
 	@touch $@
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
