@@ -11,7 +11,7 @@ SPACY_NL  := build/spacy/nl/meta.json
 TRAINED   := models/.trained
 MODEL_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_NL)
 
-# Quiet TensorFlow's start-up chatter; keep Rasa's own logging.
+# Quiet TensorFlow's start-up chatter; keep Rasa's own logging (what Rasa still lets through: bot/ops/quiet.py).
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -35,15 +35,18 @@ $(SPACY_NL): $(INSTALLED) bot/ops/spacy_pipeline.py
 
 train: $(TRAINED) ## Train the model when data, domain or config changed
 $(TRAINED): $(INSTALLED) $(MODEL_INPUTS)
-	$(RASA) train --quiet --num-threads 2
+	@# Rasa's log goes to build/train.log; the terminal gets a progress line (bot/ops/train.py).
+	@$(PY) -m bot.ops.train --log build/train.log --num-threads 2
 	@touch $@
 
 run: $(TRAINED) ## Start the Rasa server and the action server on localhost
 	@$(PY) -m bot.ops.cli check-config
 	@# Rasa's SQLite tracker store (endpoints.yml) lives in var/ and does not create the folder.
 	@mkdir -p var
-	@echo "Wegwijs starts: the demo page with the chat widget on http://localhost:8000/ and the supporter portal on http://localhost:8000/portaal/ (terminal chat: make chat)"
-	$(BIN)/honcho start --no-prefix -f Procfile
+	@echo "Wegwijs starts: the web server, Rasa (loading the model) and the action server; a line says when they all answer."
+	@# Rasa and rasa_sdk reset the warning filters, so bot/ops/quiet.py drops the third-party deprecation
+	@# warnings from the output (errors and other warnings pass); bot/ops/ready.py prints the ready line.
+	@set -o pipefail; $(BIN)/honcho start --no-prefix -f Procfile 2>&1 | $(PY) -m bot.ops.quiet
 
 production-setup: $(INSTALLED) ## Install nginx (Debian's package) for the production profile, when missing
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx; }
