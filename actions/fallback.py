@@ -1,4 +1,5 @@
 """Two-stage fallback: rephrase with suggested topics, then offer a person."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker

@@ -1,4 +1,5 @@
 """After the intake: the summary, corrections, fitting organisations and the stored handoff."""
+
 from datetime import date, datetime
 from typing import Any, Dict, List, Optional
 
@@ -10,11 +11,11 @@ from actions import latest
 from actions.intake import SLOT_PREFIX, intake_from
 from bot import contract
 from bot.app_context import context
-from bot.intake import replies as intake_replies
-from bot.handoff.store import HandoffRecord, StoreUnavailable
-from bot.intake.steps import CONSENT_STEP, CONTACT_STEPS, steps_for
-from bot.handoff.notifications import targets_for
 from bot.conversation.reply import Reply
+from bot.handoff.notifications import targets_for
+from bot.handoff.store import HandoffRecord, StoreUnavailable
+from bot.intake import replies as intake_replies
+from bot.intake.steps import CONSENT_STEP, CONTACT_STEPS, steps_for
 from bot.municipality.social_map import match
 
 NO_PREFERENCE = "none"
@@ -95,8 +96,16 @@ class ActionSubmitHandoff(Action):
             send(dispatcher, [intake_replies.handoff_unavailable(municipality, retry)])
             return []
         names = {o.id: o.name for o in municipality.social_map}
-        send(dispatcher, intake_replies.handoff_done(stored.reference, names.get(stored.organisation_id or ""),
-                                                     record.intake, municipality, date.today()))
+        send(
+            dispatcher,
+            intake_replies.handoff_done(
+                stored.reference,
+                names.get(stored.organisation_id or ""),
+                record.intake,
+                municipality,
+                date.today(),
+            ),
+        )
         return [SlotSet(contract.HANDOFF_REFERENCE_SLOT, stored.reference)]
 
     @staticmethod

@@ -1,4 +1,5 @@
 """The intake form: one question at a time; answers interpreted by `bot.intake.steps`."""
+
 from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
@@ -9,9 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import latest
 from bot import contract
-from bot.intake import replies as intake_replies
-from bot.intake.steps import CHOICE_VALUES, Answer, Intake, asks_a_question, interpret, parse_choice, steps_for
 from bot.conversation.life_domains import known_domains
+from bot.intake import replies as intake_replies
+from bot.intake.steps import (
+    CHOICE_VALUES,
+    Answer,
+    Intake,
+    asks_a_question,
+    interpret,
+    parse_choice,
+    steps_for,
+)
 
 SLOT_PREFIX = contract.INTAKE_SLOT_PREFIX
 # Questions of the resident's own: when a message is shaped as a question, the form steps aside
@@ -61,7 +70,7 @@ def previous_action(tracker: Tracker) -> Optional[str]:
 def intake_from(tracker: Tracker) -> Intake:
     """The intake so far, from the form's slots."""
     values = {
-        name[len(SLOT_PREFIX):]: value
+        name[len(SLOT_PREFIX) :]: value
         for name, value in tracker.slots.items()
         if name.startswith(SLOT_PREFIX)
     }
@@ -69,8 +78,13 @@ def intake_from(tracker: Tracker) -> Intake:
 
 
 def answer_from(tracker: Tracker) -> Answer:
-    return Answer(text=latest.text(tracker), intent=latest.intent(tracker), choice=latest.entity(tracker, contract.CHOICE),
-                  areas=tuple(latest.mentioned_domains(tracker)), relation=latest.entity(tracker, contract.RELATION))
+    return Answer(
+        text=latest.text(tracker),
+        intent=latest.intent(tracker),
+        choice=latest.entity(tracker, contract.CHOICE),
+        areas=tuple(latest.mentioned_domains(tracker)),
+        relation=latest.entity(tracker, contract.RELATION),
+    )
 
 
 def say(dispatcher: CollectingDispatcher, key: Optional[str]) -> None:
@@ -94,9 +108,9 @@ class ValidateIntakeForm(FormValidationAction):
         requested = tracker.get_slot(contract.REQUESTED_SLOT)
         answer = answer_from(tracker)
         after_check_in = previous_action(tracker) == CHECK_IN
-        if not requested or interrupts(requested[len(SLOT_PREFIX):], answer, after_check_in):
+        if not requested or interrupts(requested[len(SLOT_PREFIX) :], answer, after_check_in):
             return []  # no answer: the form steps aside for the rules
-        step = requested[len(SLOT_PREFIX):]
+        step = requested[len(SLOT_PREFIX) :]
         mentioned = tracker.get_slot(contract.LIFE_DOMAIN_SLOT) or []
         result = interpret(step, answer, intake_from(tracker), mentioned)
         say(dispatcher, result.retry)
@@ -122,9 +136,13 @@ class _AskIntakeStep(Action, ABC):
     def name(self) -> str:
         """Set per step below."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         mentioned = known_domains(tracker.get_slot(contract.LIFE_DOMAIN_SLOT) or [])
-        dispatcher.utter_message(**intake_replies.question(self.step, intake_from(tracker), mentioned).as_message())
+        dispatcher.utter_message(
+            **intake_replies.question(self.step, intake_from(tracker), mentioned).as_message()
+        )
         return []
 
 

@@ -1,4 +1,5 @@
 """The resident's latest message as every action reads it: its intent, entities, areas and text."""
+
 from typing import List, Optional
 
 from rasa_sdk import Tracker

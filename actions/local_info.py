@@ -1,4 +1,5 @@
 """Answers with local details (channels, hours, contact time) from the municipality file."""
+
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
@@ -6,9 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.app_context import context
 from bot.conversation import answers
 from bot.privacy import notice
-from bot.app_context import context
 
 
 class _LocalAnswer(Action, ABC):

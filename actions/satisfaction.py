@@ -1,4 +1,5 @@
 """The optional satisfaction survey after goodbye or a handoff; answers interpreted by bot.statistics."""
+
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
@@ -19,8 +20,12 @@ class ValidateSatisfactionForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if not requested or not requested.startswith(SLOT_PREFIX):
             return []
-        value = answer(requested[len(SLOT_PREFIX):], latest.intent(tracker), latest.entity(tracker, contract.CHOICE),
-                       latest.text(tracker))
+        value = answer(
+            requested[len(SLOT_PREFIX) :],
+            latest.intent(tracker),
+            latest.entity(tracker, contract.CHOICE),
+            latest.text(tracker),
+        )
         # None: crisis, stop or restart; the form steps aside and the rules answer.
         return [] if value is None else [SlotSet(requested, value)]
 
@@ -35,7 +40,9 @@ class _AskSatisfactionStep(Action, ABC):
     def name(self) -> str:
         """Set per step below."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         dispatcher.utter_message(**question(self.step).as_message())
         return []
 

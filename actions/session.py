@@ -1,13 +1,14 @@
 """Session start and restart: the municipality's name in a slot; a clean slate on request."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.app_context import context
 from bot.contract import MUNICIPALITY_SLOT
 from bot.conversation.fallback import restarted
-from bot.app_context import context
 
 
 class ActionSessionStart(Action):

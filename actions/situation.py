@@ -1,4 +1,5 @@
 """A resident describes their situation: acknowledge each area of life and offer next steps."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker

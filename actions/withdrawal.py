@@ -3,6 +3,7 @@
 Only the handoff of this conversation (the `handoff_reference` slot) can be withdrawn here, so
 nobody can withdraw someone else's request by guessing a reference number.
 """
+
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -38,8 +39,7 @@ class ActionWithdrawHandoff(Action):
         if not reference:
             send(dispatcher, [intake_replies.withdraw_none(context().municipality)])
             return []
-        confirmed = chosen(tracker) == intake_replies.WITHDRAW or \
-            latest.intent(tracker) == contract.AFFIRM
+        confirmed = chosen(tracker) == intake_replies.WITHDRAW or latest.intent(tracker) == contract.AFFIRM
         if not confirmed:
             return []
         try:

@@ -9,6 +9,7 @@ when gunicorn gives none), the CLI (bot/ops/cli.py, once per command), the actio
 read it through `context()`, built on first use). Tests build their own from the settings they need
 and pass it in, or install it for the actions with `use()`.
 """
+
 from __future__ import annotations
 
 import threading

@@ -5,6 +5,7 @@ here once; code imports them instead of repeating the string. `tests/unit/test_c
 every name against `domain.yml` and `bot/storage/schema.py`, and `../shared/contract.md` lists the
 names evaluations rely on (kept exactly). Codes only: their Dutch labels live with the texts.
 """
+
 from __future__ import annotations
 
 # --- Intents -------------------------------------------------------------------------------------
@@ -27,16 +28,40 @@ START_INTAKE = "start_intake"
 NLU_FALLBACK = "nlu_fallback"
 
 # The conversation intents of the shared contract.
-CONVERSATION_INTENTS = frozenset({
-    GREET, GOODBYE, THANKS, AFFIRM, DENY, BOT_CHALLENGE, ASK_CAPABILITIES, REQUEST_HUMAN, OUT_OF_SCOPE,
-    CRISIS, DISTRESS, WITHDRAW_HANDOFF,
-})
+CONVERSATION_INTENTS = frozenset(
+    {
+        GREET,
+        GOODBYE,
+        THANKS,
+        AFFIRM,
+        DENY,
+        BOT_CHALLENGE,
+        ASK_CAPABILITIES,
+        REQUEST_HUMAN,
+        OUT_OF_SCOPE,
+        CRISIS,
+        DISTRESS,
+        WITHDRAW_HANDOFF,
+    }
+)
 # The rights topics of the shared contract (questions about client support), in the contract's order.
 # A new topic is added here, plus its training data, response and stories.
 RIGHTS_TOPICS = (
-    "ask_what_is_client_support", "ask_cost", "ask_independence", "ask_referral", "ask_eligibility",
-    "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb", "ask_wlz",
-    "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time",
+    "ask_what_is_client_support",
+    "ask_cost",
+    "ask_independence",
+    "ask_referral",
+    "ask_eligibility",
+    "ask_tasks",
+    "ask_kitchen_table_talk",
+    "ask_bring_someone",
+    "ask_objection",
+    "ask_pgb",
+    "ask_wlz",
+    "ask_choose_supporter",
+    "ask_privacy",
+    "ask_contact_details",
+    "ask_waiting_time",
 )
 # A resident's own questions: during the intake a message shaped as a question with one of these
 # intents is answered first, then the form goes on.
@@ -69,8 +94,17 @@ REQUESTED_SLOT = "requested_slot"
 # --- Intake steps (slot `intake_<step>`) ---------------------------------------------------------
 # The steps in the order the form asks them; contact steps follow only after consent.
 QUESTION_STEPS = (
-    "relation", "life_domains", "situation", "what_matters", "goal", "network",
-    "phase", "urgency", "supporter_kind", "language", "accessibility",
+    "relation",
+    "life_domains",
+    "situation",
+    "what_matters",
+    "goal",
+    "network",
+    "phase",
+    "urgency",
+    "supporter_kind",
+    "language",
+    "accessibility",
 )
 CONSENT_STEP = "consent"
 CONTACT_STEPS = ("contact_method", "contact_detail")

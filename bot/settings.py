@@ -5,6 +5,7 @@ the composition root (bot/app_context.py), and a wrong value stops it with a mes
 The production profile's own settings (`bot serve --profile production`) are read here too.
 Defaults let the bot run out of the box on the example municipality and SQLite.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -164,8 +165,10 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings:
     if smtp.tls not in SMTP_TLS_MODES:
         raise ValueError(f"WEGWIJS_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {smtp.tls!r}")
     if smtp.tls == "none" and (smtp.host not in LOOPBACK_HOSTS or smtp.username):
-        raise ValueError("WEGWIJS_SMTP_TLS=none is only for a mail relay on this machine (localhost), "
-                         "without WEGWIJS_SMTP_USERNAME: a password or mail may not cross a network in the clear")
+        raise ValueError(
+            "WEGWIJS_SMTP_TLS=none is only for a mail relay on this machine (localhost), "
+            "without WEGWIJS_SMTP_USERNAME: a password or mail may not cross a network in the clear"
+        )
     if smtp.ca_file and not Path(smtp.ca_file).is_file():
         raise ValueError(f"WEGWIJS_SMTP_CA_FILE: no file at {smtp.ca_file}")
     return smtp
@@ -175,10 +178,13 @@ def _rate_limit_storage(profile: str, env: Mapping[str, str]) -> str:
     """Login attempts are counted once for all workers in production: in its Redis, unless set apart."""
     production = profile == "production"
     storage = env.get("WEGWIJS_RATE_LIMIT_STORAGE") or (
-        env.get("WEGWIJS_REDIS_URL", DEFAULT_REDIS_URL) if production else "memory://")
+        env.get("WEGWIJS_REDIS_URL", DEFAULT_REDIS_URL) if production else "memory://"
+    )
     if production and not storage.startswith(("redis://", "rediss://")):
-        raise ValueError("WEGWIJS_PROFILE=production needs WEGWIJS_RATE_LIMIT_STORAGE=redis://...: "
-                         "memory:// counts login attempts per process")
+        raise ValueError(
+            "WEGWIJS_PROFILE=production needs WEGWIJS_RATE_LIMIT_STORAGE=redis://...: "
+            "memory:// counts login attempts per process"
+        )
     return storage
 
 
@@ -215,8 +221,9 @@ def read_settings(env: Optional[Mapping[str, str]] = None, profile: Optional[str
         internal_host=_internal_host(env.get("WEGWIJS_INTERNAL_HOST", "127.0.0.1")),
         trusted_proxies=_bounded_int("WEGWIJS_TRUSTED_PROXIES", 0, 0, 5, env),
         widget_limit_address=_rate_limit("WEGWIJS_WIDGET_LIMIT_ADDRESS", Settings.widget_limit_address, env),
-        widget_limit_conversation=_rate_limit("WEGWIJS_WIDGET_LIMIT_CONVERSATION",
-                                              Settings.widget_limit_conversation, env),
+        widget_limit_conversation=_rate_limit(
+            "WEGWIJS_WIDGET_LIMIT_CONVERSATION", Settings.widget_limit_conversation, env
+        ),
         widget_relay_slots=_bounded_int("WEGWIJS_WIDGET_RELAY_SLOTS", 3, 1, 64, env),
         widget_idle_minutes=_bounded_int("WEGWIJS_WIDGET_IDLE_MINUTES", 60, 1, 24 * 60, env),
         widget_max_hours=_bounded_int("WEGWIJS_WIDGET_MAX_HOURS", 8, 1, 7 * 24, env),
@@ -255,11 +262,15 @@ def _session_minutes() -> int:
     """The idle time after which Rasa starts a new session: the domain's, which the model is trained with."""
     import yaml
 
-    config = (yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}).get("session_config")
+    config = (yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}).get(
+        "session_config"
+    )
     minutes = (config or {}).get("session_expiration_time")
     if not isinstance(minutes, (int, float)) or minutes <= 0:
-        raise ValueError("domain.yml: session_config.session_expiration_time must be a number of minutes above 0, "
-                         "or what a resident typed would never be erased")
+        raise ValueError(
+            "domain.yml: session_config.session_expiration_time must be a number of minutes above 0, "
+            "or what a resident typed would never be erased"
+        )
     return int(minutes)
 
 
@@ -273,9 +284,11 @@ def _retention(handoffs: int, env: Mapping[str, str]) -> RetentionSettings:
     )
     # The audit log says who saw a handoff: it must outlive every handoff it speaks of.
     if retention.audit_days < max(handoffs, retention.open_handoff_days):
-        raise ValueError(f"WEGWIJS_AUDIT_RETENTION_DAYS ({retention.audit_days}) must be at least the handoffs' "
-                         f"retention (WEGWIJS_HANDOFF_RETENTION_DAYS {handoffs}, "
-                         f"WEGWIJS_OPEN_HANDOFF_RETENTION_DAYS {retention.open_handoff_days})")
+        raise ValueError(
+            f"WEGWIJS_AUDIT_RETENTION_DAYS ({retention.audit_days}) must be at least the handoffs' "
+            f"retention (WEGWIJS_HANDOFF_RETENTION_DAYS {handoffs}, "
+            f"WEGWIJS_OPEN_HANDOFF_RETENTION_DAYS {retention.open_handoff_days})"
+        )
     return retention
 
 
@@ -312,8 +325,10 @@ def _generated(path: Path, nbytes: int) -> str:
 def _rasa_token(env: Mapping[str, str]) -> str:
     token = env.get("WEGWIJS_RASA_TOKEN") or _generated(GENERATED_RASA_TOKEN_FILE, 32)
     if len(token) < MIN_RASA_TOKEN_LENGTH:
-        raise ValueError(f"WEGWIJS_RASA_TOKEN is shorter than {MIN_RASA_TOKEN_LENGTH} characters: "
-                         "leave it out (one is made in var/rasa_token) or set a long random one")
+        raise ValueError(
+            f"WEGWIJS_RASA_TOKEN is shorter than {MIN_RASA_TOKEN_LENGTH} characters: "
+            "leave it out (one is made in var/rasa_token) or set a long random one"
+        )
     return token
 
 
@@ -324,8 +339,10 @@ def _internal_host(raw: str) -> str:
     except ValueError:
         raise ValueError(f"WEGWIJS_INTERNAL_HOST={raw!r}: expected an IP address such as 127.0.0.1") from None
     if address.is_unspecified or not (address.is_loopback or address.is_private):
-        raise ValueError(f"WEGWIJS_INTERNAL_HOST={raw}: Rasa and the action servers may only listen on "
-                         "127.0.0.1 or a private network address, never on a public one or on all (0.0.0.0)")
+        raise ValueError(
+            f"WEGWIJS_INTERNAL_HOST={raw}: Rasa and the action servers may only listen on "
+            "127.0.0.1 or a private network address, never on a public one or on all (0.0.0.0)"
+        )
     return str(address)
 
 
@@ -346,7 +363,9 @@ def _origins(raw: str) -> Tuple[str, ...]:
             continue
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
-            raise ValueError(f"WEGWIJS_WIDGET_ORIGINS: '{origin}' is not an origin like https://www.gemeente.nl")
+            raise ValueError(
+                f"WEGWIJS_WIDGET_ORIGINS: '{origin}' is not an origin like https://www.gemeente.nl"
+            )
         origins.append(origin)
     return tuple(origins)
 

@@ -7,6 +7,7 @@ said `crisis`. A message without any readable word (empty, only emoji, only mark
 `nlu_fallback`, and so is keyboard mashing the model is not sure about: neither is ever read as a
 greeting or a yes. Goes after every other classifier.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -60,6 +61,8 @@ def torn_with_distress(message: Message) -> bool:
         return False
     # Rasa's FallbackClassifier gives its fallback the configured threshold as confidence.
     threshold = intent.get("confidence", 1.0)
-    ranked = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != FALLBACK_INTENT]
+    ranked = [
+        entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != FALLBACK_INTENT
+    ]
     contenders = [entry for entry in ranked[:2] if entry.get("confidence", 0.0) >= threshold]
     return DISTRESS_INTENT in {entry.get("name") for entry in contenders}

@@ -4,6 +4,7 @@ Keeps the message as typed under `raw_text` so the safety net can still scan all
 with nothing readable left gets a neutral placeholder: classifiers fail on a message without any
 feature, and the last component turns such a message into `nlu_fallback` anyway.
 """
+
 from __future__ import annotations
 
 from typing import List

@@ -10,6 +10,7 @@ Measured with py-spy on Rasa answering the bench conversations (in-process, CPU 
   the sentence row only; without dense features it is built straight from the featurizers'
   sentence rows, in the same order (8.3 -> 7.8 ms per turn), joined without scipy's hstack.
 """
+
 from __future__ import annotations
 
 from typing import Any, List
@@ -34,7 +35,9 @@ class SparseLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         rows = []
         for message in messages:
-            sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+            sentence = [
+                f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE
+            ]
             if not sentence or not all(f.is_sparse() and f.features.shape[0] == 1 for f in sentence):
                 return super()._create_X(messages)
             rows.append(side_by_side([f.features.tocoo() for f in sentence]))

@@ -1,4 +1,5 @@
 """Setting a message's intent from a rule, on top of what the classifiers decided."""
+
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 

@@ -4,6 +4,7 @@ Adds the entity `answer_polarity` (yes, no or open) to every message; the slot o
 picks it up, and the rights responses in domain.yml start with "Ja" or "Nee" to match. Set on
 every message so the slot never keeps the polarity of an earlier question.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -26,6 +27,12 @@ class QuestionPolarity(StatelessComponent):
             intent = (message.get(INTENT) or {}).get("name") or ""
             value = polarity(intent, message.get(RAW_TEXT) or message.get(TEXT) or "")
             # No span: the polarity belongs to the whole message.
-            entity = {"entity": POLARITY_ENTITY, "value": value, "start": 0, "end": 0, "extractor": type(self).__name__}
+            entity = {
+                "entity": POLARITY_ENTITY,
+                "value": value,
+                "start": 0,
+                "end": 0,
+                "extractor": type(self).__name__,
+            }
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
         return messages

@@ -12,6 +12,7 @@ Measured with `make profile` (py-spy over the bench conversations):
   asks for another previous action fails that test, so the rules are indexed by that action and only
   the rules of the current one (and those that do not name one) are tested.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,9 @@ def matches_only_an_intent(rule_states: List[State]) -> bool:
     it cannot match the state a text search compares it with."""
     last = rule_states[-1]
     previous_action = last.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)
-    return _set(last.get(USER, {}).get(INTENT)) or (_set(previous_action) and previous_action != ACTION_LISTEN_NAME)
+    return _set(last.get(USER, {}).get(INTENT)) or (
+        _set(previous_action) and previous_action != ACTION_LISTEN_NAME
+    )
 
 
 ANY_ACTION = "*"  # rules whose last state names no previous action by name (or says it must not be set)
@@ -77,7 +80,9 @@ class LeanRulePolicy(RulePolicy):
     def format_tracker_states(states: List[Dict]) -> Text:
         return RulePolicy.format_tracker_states(states) if logger.isEnabledFor(logging.DEBUG) else ""
 
-    def _derived_from(self, lookup: Dict[Text, Any], what: Text, derive: Callable[[Dict[Text, Any]], Any]) -> Any:
+    def _derived_from(
+        self, lookup: Dict[Text, Any], what: Text, derive: Callable[[Dict[Text, Any]], Any]
+    ) -> Any:
         """`derive(lookup)`, kept while the lookup is the same dict at the same size: training fills the
         lookups in steps. The lookup is kept with it, so its id cannot be another dict's."""
         key = (what, id(lookup))
@@ -87,8 +92,11 @@ class LeanRulePolicy(RulePolicy):
         return kept[2]
 
     def _text_search_can_match(self) -> bool:
-        return self._derived_from(self.lookup.get(RULES, {}), "text search", lambda rules: not all(
-            matches_only_an_intent(json.loads(key)) for key in rules))
+        return self._derived_from(
+            self.lookup.get(RULES, {}),
+            "text search",
+            lambda rules: not all(matches_only_an_intent(json.loads(key)) for key in rules),
+        )
 
     def _get_possible_keys(self, lookup: Dict[Text, Any], states: List[State]) -> Set[Text]:
         if not states:

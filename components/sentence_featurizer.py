@@ -6,6 +6,7 @@ features. Counting every token's character n-grams a second time was half of the
 (`make profile`: 7% of a turn). The sentence features are Rasa's own, counted the way Rasa counts them
 (tests/unit/components/test_sentence_featurizer.py). A model that reads sequence features needs Rasa's featurizer.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Text, Tuple

@@ -1,4 +1,5 @@
 """The base of the pipeline's rule components: nothing to train, nothing to configure."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, TypeVar

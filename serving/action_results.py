@@ -9,6 +9,7 @@ so the one type an event can match is the one it names: it is checked against th
 Installed by serving/rest_channel.py, so every Rasa server with our REST channel has it; re-check the
 schema's shape (tests/unit/ops/test_production.py) on a Rasa upgrade.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -52,8 +53,10 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         _check(result)
         return True
     except ValidationError as error:  # Rasa's own wording, so its logs read the same
-        error.message += (". Failed to validate Action server response from API, make sure your response "
-                          "from the Action endpoint is valid.")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            "from the Action endpoint is valid."
+        )
         raise
 
 

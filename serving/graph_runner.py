@@ -8,6 +8,7 @@ kept, and the same nodes (the ones the DaskGraphRunner instantiated) are called 
 each node gets the `(name, output)` pairs of the nodes it needs, as under dask. The answers are the
 same (tests/unit/serving/test_graph_runner.py runs both on one graph).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -49,7 +50,9 @@ class SequentialGraphRunner(DaskGraphRunner):
             self._plans[targets] = (calls, frozenset(inputs))
         return self._plans[targets]
 
-    def run(self, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    def run(
+        self, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
+    ) -> Dict[Text, Any]:
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
         calls, needed = self._plan(run_targets)
         results: Dict[Text, Any] = {name: (name, value) for name, value in (inputs or {}).items()}

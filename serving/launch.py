@@ -12,6 +12,7 @@ the API with a short JWT in a header, never with the token in a URL. The interfa
 settings too (WEGWIJS_INTERNAL_HOST: loopback or a private address, checked there); Rasa's default
 is 0.0.0.0, and rasa_sdk's action server reads SANIC_HOST, also 0.0.0.0 by default.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,13 +33,27 @@ def rasa_argv(which: str, options: Sequence[str]) -> List[str]:
     """The command line Rasa's parser gets (never the process's own) for `rasa` or `actions`."""
     given = [option for option in options if option.split("=", 1)[0] in RESERVED]
     if given:
-        raise LaunchError(f"{', '.join(given)}: the launcher sets the interface and the API token itself "
-                          "(WEGWIJS_INTERNAL_HOST, WEGWIJS_RASA_TOKEN)")
-    settings = context().settings  # this process's; refuses a public interface or a short token, with the reason
+        raise LaunchError(
+            f"{', '.join(given)}: the launcher sets the interface and the API token itself "
+            "(WEGWIJS_INTERNAL_HOST, WEGWIJS_RASA_TOKEN)"
+        )
+    settings = (
+        context().settings
+    )  # this process's; refuses a public interface or a short token, with the reason
     if which == "rasa":
         # The token also signs JWTs (HS256), which the widget's relay sends in a header (bot/web/widget/relay.py).
-        return ["rasa", "run", *options, "--interface", settings.internal_host,
-                "--enable-api", "--auth-token", settings.rasa_token, "--jwt-secret", settings.rasa_token]
+        return [
+            "rasa",
+            "run",
+            *options,
+            "--interface",
+            settings.internal_host,
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_token,
+            "--jwt-secret",
+            settings.rasa_token,
+        ]
     if which == "actions":
         os.environ["SANIC_HOST"] = settings.internal_host
         return ["rasa", "run", "actions", *options]

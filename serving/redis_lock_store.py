@@ -11,6 +11,7 @@ Rasa's own reading (waiting, lifetimes, key names) stays as it is.
 
 endpoints: `lock_store: {type: serving.redis_lock_store.AtomicRedisLockStore, url: HOST, port: ..}`
 """
+
 from __future__ import annotations
 
 import time
@@ -36,7 +37,9 @@ end
 local raw = redis.call('GET', KEYS[1])
 """
 # ARGV: conversation id, now, the new ticket's expiry (as Python writes the float). Returns its number.
-_ISSUE = _UNEXPIRED + """
+_ISSUE = (
+    _UNEXPIRED
+    + """
 local lock = raw and cjson.decode(raw) or {conversation_id = ARGV[1], tickets = {}}
 local kept, last = unexpired(lock, tonumber(ARGV[2]), nil)
 kept[#kept + 1] = string.format('{"number": %d, "expires": %s}', last + 1, ARGV[3])
@@ -44,8 +47,11 @@ lock.tickets = kept
 redis.call('SET', KEYS[1], cjson.encode(lock))
 return last + 1
 """
+)
 # ARGV: the ticket to remove (-1: none), now, '1' to delete the lock when no ticket is left.
-_RELEASE = _UNEXPIRED + """
+_RELEASE = (
+    _UNEXPIRED
+    + """
 if not raw then return 0 end
 local lock = cjson.decode(raw)
 lock.tickets = unexpired(lock, tonumber(ARGV[2]), tonumber(ARGV[1]))
@@ -56,6 +62,7 @@ else
 end
 return 0
 """
+)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -67,8 +74,12 @@ class AtomicRedisLockStore(RedisLockStore):
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         now = time.time()
         try:
-            return int(self._issue(keys=[self.key_prefix + conversation_id],
-                                   args=[conversation_id, repr(now), repr(now + lock_lifetime)]))
+            return int(
+                self._issue(
+                    keys=[self.key_prefix + conversation_id],
+                    args=[conversation_id, repr(now), repr(now + lock_lifetime)],
+                )
+            )
         except Exception as error:  # Rasa's contract: any failure here is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
@@ -82,5 +93,7 @@ class AtomicRedisLockStore(RedisLockStore):
         self._release(conversation_id, ticket_number, delete_when_idle=True)
 
     def _release(self, conversation_id: Text, ticket_number: int, delete_when_idle: bool) -> None:
-        self._release_script(keys=[self.key_prefix + conversation_id],
-                             args=[ticket_number, repr(time.time()), "1" if delete_when_idle else "0"])
+        self._release_script(
+            keys=[self.key_prefix + conversation_id],
+            args=[ticket_number, repr(time.time()), "1" if delete_when_idle else "0"],
+        )

@@ -24,6 +24,7 @@ It also logs the resident's message text on a failure. Here instead:
   not public (nginx does not proxy it), but every client on the internal network can reach it.
 Registered in credentials.yml; its name stays `rest`, so the URL does not change.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -50,9 +51,9 @@ from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.app_context import context
 from bot.contract import CONVERSATION_HEADER
 from bot.conversation.service_replies import service_message
-from bot.app_context import context
 from bot.conversation.text import MESSAGE_ID, at_the_door, within_limit_at_the_door
 from serving import action_results
 from serving.graph_runner import SequentialGraphRunner
@@ -75,7 +76,9 @@ CLIENT_KEEP_ALIVE_SECONDS = SERVER_KEEP_ALIVE_SECONDS / 2
 RESEND_WAITS_SECONDS = (0.0, 0.5, 1.5)
 NOT_REACHED = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
 # Set per message: the custom-action calls that failed while handling it.
-_failed_calls: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar("failed_calls", default=None)
+_failed_calls: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar(
+    "failed_calls", default=None
+)
 # Set while a call is sent again: it goes over a session (and connection) of its own.
 _fresh_connection: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh_connection", default=False)
 
@@ -129,10 +132,17 @@ class WatchedActionEndpoint(EndpointConfig):
 
     def _new_session(self) -> aiohttp.ClientSession:
         """Made as Rasa makes it (headers, auth, timeout), with an idle limit below the action server's."""
-        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
-        return aiohttp.ClientSession(headers=self.headers, auth=auth,
-                                     timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                                     connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEP_ALIVE_SECONDS))
+        auth = (
+            aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            if self.basic_auth
+            else None
+        )
+        return aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEP_ALIVE_SECONDS),
+        )
 
     async def request(self, *args: Any, **kwargs: Any) -> Any:
         if "json" in kwargs:
@@ -157,8 +167,10 @@ class WatchedActionEndpoint(EndpointConfig):
         except NOT_REACHED as error:
             not_reached = error
         for wait in RESEND_WAITS_SECONDS:
-            logger.warning("Action server not reached (%s): the call is sent again on a new connection.",
-                           type(not_reached).__name__)
+            logger.warning(
+                "Action server not reached (%s): the call is sent again on a new connection.",
+                type(not_reached).__name__,
+            )
             await asyncio.sleep(wait)
             token = _fresh_connection.set(True)
             try:
@@ -226,8 +238,9 @@ def _out_of_bounds(body: Any) -> Optional[str]:
     if channel is not None and not (isinstance(channel, str) and INPUT_CHANNEL.match(channel)):
         return "'input_channel' must be a name: a-z, 0-9 and _, at most 32 characters"
     metadata = body.get("metadata")
-    if metadata is not None and not (isinstance(metadata, dict)
-                                     and len(ujson.dumps(metadata).encode()) <= MAX_METADATA_BYTES):
+    if metadata is not None and not (
+        isinstance(metadata, dict) and len(ujson.dumps(metadata).encode()) <= MAX_METADATA_BYTES
+    ):
         return f"'metadata' must be a JSON object of at most {MAX_METADATA_BYTES} bytes"
     return None
 
@@ -258,8 +271,10 @@ class WegwijsRestInput(RestInput):
         malformed = self._malformed(request) or _out_of_bounds(request.json)
         if malformed:
             return response.json({"error": malformed}, status=400)
-        sender, text = request.json["sender"], within_limit_at_the_door(request.json["message"],
-                                                                        context().settings.widget_max_length)
+        sender, text = (
+            request.json["sender"],
+            within_limit_at_the_door(request.json["message"], context().settings.widget_max_length),
+        )
         if text is None:
             return _say("too_long", 413)
         agent: Optional[Agent] = request.app.ctx.agent
@@ -267,8 +282,9 @@ class WegwijsRestInput(RestInput):
             logger.error("No model loaded: the message was not processed.")
             return _say("unavailable", 503)
         collector = CollectingOutputChannel()
-        message = UserMessage(text, collector, sender, input_channel=self.name(),
-                              metadata=self._message_id(request))
+        message = UserMessage(
+            text, collector, sender, input_channel=self.name(), metadata=self._message_id(request)
+        )
         return await self._process(agent, message, collector)
 
     @staticmethod
@@ -279,7 +295,12 @@ class WegwijsRestInput(RestInput):
             return "a JSON object is required"
         sender = body.get("sender")
         # The sender is stored as the conversation's key: valid text that fits Rasa's column.
-        if not isinstance(sender, str) or not sender or len(sender) > MAX_SENDER_LENGTH or at_the_door(sender) != sender:
+        if (
+            not isinstance(sender, str)
+            or not sender
+            or len(sender) > MAX_SENDER_LENGTH
+            or at_the_door(sender) != sender
+        ):
             return f"'sender' is required: text without control characters, at most {MAX_SENDER_LENGTH} characters"
         if not isinstance(body.get("message"), str):
             return "'message' is required: text"
@@ -293,26 +314,41 @@ class WegwijsRestInput(RestInput):
         """Of a client's metadata only the message id is kept: it is stored with the message."""
         metadata = request.json.get("metadata")
         message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
-        return {"message_id": message_id} if isinstance(message_id, str) and MESSAGE_ID.match(message_id) else None
+        return (
+            {"message_id": message_id}
+            if isinstance(message_id, str) and MESSAGE_ID.match(message_id)
+            else None
+        )
 
     @staticmethod
-    async def _process(agent: Agent, message: UserMessage, collector: CollectingOutputChannel) -> HTTPResponse:
+    async def _process(
+        agent: Agent, message: UserMessage, collector: CollectingOutputChannel
+    ) -> HTTPResponse:
         try:
             failed = await handle(agent, message)
         except LockError as error:
-            logger.error("Lock store unreachable (Redis?): message not processed, nothing stored. %s",
-                         _brief(error.__cause__ or error))
+            logger.error(
+                "Lock store unreachable (Redis?): message not processed, nothing stored. %s",
+                _brief(error.__cause__ or error),
+            )
             return _say("unavailable", 503)
         except TrackerStoreUnavailable as error:
-            logger.error("Tracker store unreachable: message not processed, nothing stored. %s",
-                         _brief(error.__cause__ or error))
+            logger.error(
+                "Tracker store unreachable: message not processed, nothing stored. %s",
+                _brief(error.__cause__ or error),
+            )
             return _say("unavailable", 503)
         except Exception as error:  # never the message text in the log: it is the resident's
-            logger.error("Message not processed: %s\n%s", _brief(error),
-                         "".join(traceback.format_tb(error.__traceback__)))
+            logger.error(
+                "Message not processed: %s\n%s",
+                _brief(error),
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
             return _say("unavailable", 503)
         if failed:
-            logger.error("Custom action failed (%s): the turn was undone; the resident is asked to resend.",
-                         ", ".join(failed))
+            logger.error(
+                "Custom action failed (%s): the turn was undone; the resident is asked to resend.",
+                ", ".join(failed),
+            )
             return _say("action_failed", 200)
         return response.json(collector.messages) if collector.messages else _say("no_reply", 200)

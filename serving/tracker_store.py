@@ -25,6 +25,7 @@ Configured in endpoints.yml and deploy/endpoints.production.yml
 (`type: serving.tracker_store.ReplicaCachedSQLTrackerStore`, `cache_size` conversations, forgotten
 after `cache_seconds` without a message).
 """
+
 from __future__ import annotations
 
 import functools
@@ -79,7 +80,9 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
         self._kept: TTLCache = TTLCache(maxsize=int(cache_size), ttl=int(cache_seconds))
         # Plain SQL: SQLAlchemy builds a cache key of a Core statement on every execution, which took
         # more CPU than the database (measured: count 0.49 -> 0.3-0.4 ms, insert of a turn 0.94 -> 0.5-0.6 ms).
-        self._count = sa.text(f"SELECT count(*) FROM {self.SQLEvent.__tablename__} WHERE sender_id = :sender_id")
+        self._count = sa.text(
+            f"SELECT count(*) FROM {self.SQLEvent.__tablename__} WHERE sender_id = :sender_id"
+        )
         if self.engine.dialect.name == "sqlite":
             # The statistics job reads this file while Rasa writes to it: in WAL neither waits for the
             # other (bot/statistics/tracker_events.py). The mode stays set in the file.
@@ -95,15 +98,24 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
     def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
         """The row Rasa's SQLTrackerStore.save writes for an event."""
         data = event.as_dict()
-        values = (sender_id, event.type_name, data.get("timestamp"),
-                  data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY), data.get("name"), json.dumps(data))
+        values = (
+            sender_id,
+            event.type_name,
+            data.get("timestamp"),
+            data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            data.get("name"),
+            json.dumps(data),
+        )
         return dict(zip(ROW, values))
 
     def _insert(self, sender_id: Text, events: List[Event], erase: bool = False) -> None:
         if not events and not erase:
             return
-        values = {f"{column}_{n}": value
-                  for n, event in enumerate(events) for column, value in self._row(sender_id, event).items()}
+        values = {
+            f"{column}_{n}": value
+            for n, event in enumerate(events)
+            for column, value in self._row(sender_id, event).items()
+        }
         # In a transaction, although one statement: its COMMIT is the last step that can fail. With
         # autocommit, resetting the connection's isolation level after the write can fail when the
         # database has just gone away, answering a stored turn as failed (the likely cause of one
@@ -117,11 +129,16 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
     def _erase(self, connection: sa.engine.Connection, sender_id: Text) -> None:
         """Rewrites the conversation's stored events without what the resident typed."""
         table = self.SQLEvent.__tablename__
-        rows = connection.execute(sa.text(f"SELECT id, data FROM {table} WHERE sender_id = :sender_id ORDER BY id"),
-                                  {"sender_id": sender_id}).all()
+        rows = connection.execute(
+            sa.text(f"SELECT id, data FROM {table} WHERE sender_id = :sender_id ORDER BY id"),
+            {"sender_id": sender_id},
+        ).all()
         events = [json.loads(data) for _, data in rows]
-        changed = [{"id": row_id, "data": json.dumps(after)}
-                   for (row_id, _), before, after in zip(rows, events, erasure.scrubbed(events)) if after != before]
+        changed = [
+            {"id": row_id, "data": json.dumps(after)}
+            for (row_id, _), before, after in zip(rows, events, erasure.scrubbed(events))
+            if after != before
+        ]
         if changed:
             connection.execute(sa.text(f"UPDATE {table} SET data = :data WHERE id = :id"), changed)
 
@@ -156,7 +173,9 @@ class ReplicaCachedSQLTrackerStore(SQLTrackerStore):
         if not self.domain:
             return None
         started = max(event.timestamp for event in tracker.events if isinstance(event, SessionStarted))
-        events = [json.loads(json.dumps(event.as_dict())) for event in tracker.events if event.timestamp >= started]
+        events = [
+            json.loads(json.dumps(event.as_dict())) for event in tracker.events if event.timestamp >= started
+        ]
         return DialogueStateTracker.from_dict(tracker.sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

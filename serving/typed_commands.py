@@ -4,12 +4,13 @@ is a command only when it equals a button payload the bot offered in its last me
 own restart control); any other is read, and stored, as plain words (bot.conversation.text.as_text_unless_offered).
 That also keeps Rasa from logging a malformed "/intent{...}" whole, as it does at WARNING level.
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, Optional, Set
 
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.events import BotUttered, UserUttered, UserUtteranceReverted
+from rasa.shared.core.events import BotUttered, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation.text import as_text_unless_offered
@@ -31,15 +32,25 @@ def _offered_payloads(tracker: DialogueStateTracker) -> Set[str]:
                 break
             undone -= 1
         elif isinstance(event, BotUttered) and not undone:
-            offered.update(str(b["payload"]) for b in event.data.get("buttons") or [] if isinstance(b, dict) and b.get("payload"))
+            offered.update(
+                str(b["payload"])
+                for b in event.data.get("buttons") or []
+                if isinstance(b, dict) and b.get("payload")
+            )
     return offered
 
 
-def commands_only_when_offered(parse: Callable[..., Awaitable[Dict[str, Any]]]) -> Callable[..., Awaitable[Dict[str, Any]]]:
+def commands_only_when_offered(
+    parse: Callable[..., Awaitable[Dict[str, Any]]],
+) -> Callable[..., Awaitable[Dict[str, Any]]]:
     """Wraps the processor's parse_message, which gets the conversation: there typed "/intent{...}"
     becomes plain words before Rasa reads (or logs) it as a command, and it is stored as such."""
-    async def parse_message(message: UserMessage, tracker: Optional[DialogueStateTracker] = None,
-                            only_output_properties: bool = True) -> Dict[str, Any]:
+
+    async def parse_message(
+        message: UserMessage,
+        tracker: Optional[DialogueStateTracker] = None,
+        only_output_properties: bool = True,
+    ) -> Dict[str, Any]:
         if tracker is not None and isinstance(message.text, str):
             message.text = as_text_unless_offered(message.text, _offered_payloads(tracker) | ALWAYS_OFFERED)
         return await parse(message, tracker, only_output_properties)

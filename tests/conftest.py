@@ -1,4 +1,5 @@
 """Shared fixtures."""
+
 import pytest
 
 from bot.municipality.profile import Municipality, load_municipality

@@ -4,6 +4,7 @@ Seeded, so a failure can be replayed: `messages(n, seed)` gives the same list ev
 message the issue names is made in turn; the markup, template, SQL and command kinds carry CANARY, a
 word that must never show up in a log line.
 """
+
 import json
 import random
 from typing import List
@@ -11,23 +12,62 @@ from typing import List
 CANARY = "fuzzkanarie"
 # Characters that broke a conversation or could mislead a reader: unpaired surrogates (both halves),
 # noncharacters, C0/C1 controls, bidi overrides and isolates, zero-width characters, a BOM.
-HOSTILE = ["\ud83d", "\ude00", "\udcff", "\ufffe", "\uffff", "\ufdd0", "\x00", "\x07", "\x1b[31m", "\x7f",
-           "\x85", "\u202e", "\u202d", "\u2066", "\u2069", "\u200f", "\u200b", "\u200d", "\ufeff", "\r\n"]
+HOSTILE = [
+    "\ud83d",
+    "\ude00",
+    "\udcff",
+    "\ufffe",
+    "\uffff",
+    "\ufdd0",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\x7f",
+    "\x85",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u2069",
+    "\u200f",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\r\n",
+]
 EMOJI = ["😢", "🙏", "👨‍👩‍👧", "🏳️‍🌈", "👍🏽", "❤️"]
-MARKUP = ['<script>alert("{c}")</script>', '<img src=x onerror=alert("{c}")>', '<b>{c}</b>',
-          '<a href="javascript:alert(1)">{c}</a>', '<iframe src="//x/{c}"></iframe>', '&lt;{c}&gt;']
+MARKUP = [
+    '<script>alert("{c}")</script>',
+    '<img src=x onerror=alert("{c}")>',
+    "<b>{c}</b>",
+    '<a href="javascript:alert(1)">{c}</a>',
+    '<iframe src="//x/{c}"></iframe>',
+    "&lt;{c}&gt;",
+]
 TEMPLATES = ["{{{{7*7}}}} {c}", "${{jndi:ldap://x/{c}}}", "{{{c}}}", "%s%s%n {c}", "#{{{c}}}", "<%= {c} %>"]
-SQL = ["'; DROP TABLE events; -- {c}", "\" OR 1=1 -- {c}", "{c}' UNION SELECT data FROM events --",
-       "1; DELETE FROM handoffs WHERE '{c}'='{c}'"]
+SQL = [
+    "'; DROP TABLE events; -- {c}",
+    '" OR 1=1 -- {c}',
+    "{c}' UNION SELECT data FROM events --",
+    "1; DELETE FROM handoffs WHERE '{c}'='{c}'",
+]
 WORDS = ["ik", "heb", "schulden", "huur", "hulp", "zorg", "werk", "mijn", "moeder", "kost", "het", "geld"]
 
 
 def _command(rng: random.Random) -> str:
-    name = rng.choice(["start_intake", "greet", "affirm", "restart", "choose", "request_human", CANARY, "", "/"])
-    entities = rng.choice([
-        "", json.dumps({"intake_contact_detail": "0612345678", "note": CANARY}), '{"choice": "zelf"', "{" + CANARY,
-        json.dumps({"handoff_reference": CANARY}), "@0.99", "@2" + json.dumps({"x": [1, {"y": CANARY}]}),
-    ])
+    name = rng.choice(
+        ["start_intake", "greet", "affirm", "restart", "choose", "request_human", CANARY, "", "/"]
+    )
+    entities = rng.choice(
+        [
+            "",
+            json.dumps({"intake_contact_detail": "0612345678", "note": CANARY}),
+            '{"choice": "zelf"',
+            "{" + CANARY,
+            json.dumps({"handoff_reference": CANARY}),
+            "@0.99",
+            "@2" + json.dumps({"x": [1, {"y": CANARY}]}),
+        ]
+    )
     return f"{rng.choice(['/', ' /', '//', '/ /'])}{name}{entities}{rng.choice(['', ' ' + CANARY])}"
 
 

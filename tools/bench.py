@@ -18,6 +18,7 @@ with ours' p95 from the rate phase (at stock's throughput) and stock's p95 from 
 
   python -m tools.bench [--residents 20] [--seconds 30] [--replicas 2] [--action-servers 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,20 +58,48 @@ class Press:
 
 
 Step = Union[str, Press]
-RIGHTS: List[Step] = ["hallo", "kost een clientondersteuner geld?", "werkt die ondersteuner gewoon voor de gemeente?",
-          "heb ik een verwijzing van de huisarts nodig", "mag ik iemand meenemen naar het gesprek", "dank je wel"]
-SITUATION: List[Step] = ["ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen",
-             "mijn moeder moet misschien naar een verpleeghuis, hoe gaat dat", "wat is een pgb",
-             "hoe lang moet ik wachten", "doei"]
-INTAKE: List[Step] = ["ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog", Press("Nee, niemand"),
-          Press("op een rij"), Press("Voor mijzelf"), Press("Ja, dat klopt"), "ik heb een betalingsachterstand en krijg steeds brieven",
-          "dat ik in mijn huis kan blijven wonen", "een betalingsregeling", Press("Niemand"),
-          Press("Ik kijk wat er mogelijk is"), Press("Overslaan"), Press("Maakt niet uit"), Press("Nederlands"),
-          Press("Nee"), Press("Ja, dat mag"), Press("Telefoon"), "06-12345678", Press("Ja, dit klopt"),
-          Press("GeldWijs")]
+RIGHTS: List[Step] = [
+    "hallo",
+    "kost een clientondersteuner geld?",
+    "werkt die ondersteuner gewoon voor de gemeente?",
+    "heb ik een verwijzing van de huisarts nodig",
+    "mag ik iemand meenemen naar het gesprek",
+    "dank je wel",
+]
+SITUATION: List[Step] = [
+    "ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen",
+    "mijn moeder moet misschien naar een verpleeghuis, hoe gaat dat",
+    "wat is een pgb",
+    "hoe lang moet ik wachten",
+    "doei",
+]
+INTAKE: List[Step] = [
+    "ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog",
+    Press("Nee, niemand"),
+    Press("op een rij"),
+    Press("Voor mijzelf"),
+    Press("Ja, dat klopt"),
+    "ik heb een betalingsachterstand en krijg steeds brieven",
+    "dat ik in mijn huis kan blijven wonen",
+    "een betalingsregeling",
+    Press("Niemand"),
+    Press("Ik kijk wat er mogelijk is"),
+    Press("Overslaan"),
+    Press("Maakt niet uit"),
+    Press("Nederlands"),
+    Press("Nee"),
+    Press("Ja, dat mag"),
+    Press("Telefoon"),
+    "06-12345678",
+    Press("Ja, dit klopt"),
+    Press("GeldWijs"),
+]
 OURS: List[List[Step]] = [RIGHTS, SITUATION, INTAKE]
-STOCK: List[List[Step]] = [["hi", "I am sad", "yes", "bye"], ["hello there", "I am great", "goodbye"],
-                           ["hey", "are you a bot?", "very sad", "no", "bye"]]
+STOCK: List[List[Step]] = [
+    ["hi", "I am sad", "yes", "bye"],
+    ["hello there", "I am great", "goodbye"],
+    ["hey", "are you a bot?", "very sad", "no", "bye"],
+]
 
 
 @dataclass
@@ -94,8 +123,10 @@ class Phase:
 
 
 def button_payload(replies: List[dict], title: str) -> Optional[str]:
-    return next((b["payload"] for r in replies for b in r.get("buttons", []) if title.lower() in b["title"].lower()),
-                None)
+    return next(
+        (b["payload"] for r in replies for b in r.get("buttons", []) if title.lower() in b["title"].lower()),
+        None,
+    )
 
 
 class Load:
@@ -108,9 +139,13 @@ class Load:
         stop_at = time.monotonic() + phase.seconds
         slots: Optional[asyncio.Queue] = asyncio.Queue() if rate else None
         connector = aiohttp.TCPConnector(limit=self.residents)
-        async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
-            tasks = [asyncio.create_task(self._resident(session, n, stop_at, phase, slots))
-                     for n in range(self.residents)]
+        async with aiohttp.ClientSession(
+            connector=connector, timeout=aiohttp.ClientTimeout(total=120)
+        ) as session:
+            tasks = [
+                asyncio.create_task(self._resident(session, n, stop_at, phase, slots))
+                for n in range(self.residents)
+            ]
             if slots is not None and rate:
                 await self._tick(slots, rate, stop_at)
             await asyncio.gather(*tasks)
@@ -146,8 +181,9 @@ class Load:
             if started is None or time.monotonic() >= stop_at:
                 return False
             try:
-                async with session.post(self.url, json={"sender": sender, "message": text},
-                                        headers={HEADER: sender}) as reply:
+                async with session.post(
+                    self.url, json={"sender": sender, "message": text}, headers={HEADER: sender}
+                ) as reply:
                     replies = await reply.json(content_type=None) if reply.status == 200 else []
                     failure = f"HTTP {reply.status}" if reply.status != 200 else "no reply"
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
@@ -208,10 +244,17 @@ class MemoryWatch:
 def stock_project() -> Path:
     """`rasa init --no-prompt` in a temporary folder (it trains the model), kept in build/bench/stock."""
     if not list(STOCK_DIR.glob("models/*.tar.gz")):
-        print("bench: training stock Rasa (rasa init --no-prompt), once; kept in build/bench/stock", flush=True)
+        print(
+            "bench: training stock Rasa (rasa init --no-prompt), once; kept in build/bench/stock", flush=True
+        )
         with tempfile.TemporaryDirectory() as folder, open(OUT / "stock-training.log", "wb") as log:
-            subprocess.run([RASA, "init", "--no-prompt", "--init-dir", folder], cwd=folder, check=True,
-                           stdout=log, stderr=subprocess.STDOUT)
+            subprocess.run(
+                [RASA, "init", "--no-prompt", "--init-dir", folder],
+                cwd=folder,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             shutil.rmtree(STOCK_DIR, ignore_errors=True)
             shutil.copytree(folder, STOCK_DIR)
     return STOCK_DIR
@@ -229,8 +272,9 @@ def _cpu_beside_servers() -> Dict[str, float]:
     return {"load generator": time.process_time(), "PostgreSQL": postgres}
 
 
-async def measure(url: str, scripts, residents: int, seconds: float, pids: Dict[str, int],
-                  rate: Optional[float] = None) -> tuple:
+async def measure(
+    url: str, scripts, residents: int, seconds: float, pids: Dict[str, int], rate: Optional[float] = None
+) -> tuple:
     load = Load(url, scripts, residents)
     await load.run(Phase("warm-up", WARM_UP_SECONDS))
     memory = MemoryWatch()
@@ -240,22 +284,40 @@ async def measure(url: str, scripts, residents: int, seconds: float, pids: Dict[
     at_rate = await load.run(Phase("rate", seconds), rate) if rate else None
     memory.stop()
     beside = {name: used - beside[name] for name, used in _cpu_beside_servers().items()}
-    return (throughput, at_rate, {name: (mb, memory.cpu_s.get(name, 0.0)) for name, mb in memory.peaks_mb.items()},
-            beside)
+    return (
+        throughput,
+        at_rate,
+        {name: (mb, memory.cpu_s.get(name, 0.0)) for name, mb in memory.peaks_mb.items()},
+        beside,
+    )
 
 
 def bench_stock(args: argparse.Namespace, tmp: Path) -> tuple:
     project = stock_project()
     port = free_port()
     with open(tmp / "stock.log", "wb") as log:
-        process = subprocess.Popen([RASA, "run", "--port", str(port), "--model", "models", "--enable-api"],
-                                   cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+        process = subprocess.Popen(
+            [RASA, "run", "--port", str(port), "--model", "models", "--enable-api"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        )
     try:
-        wait_for_start(lambda: requests.get(f"http://127.0.0.1:{port}/status", timeout=2).json().get("model_file"),
-                       process, "stock Rasa")
-        return asyncio.run(measure(f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK, args.residents,
-                                   args.seconds, {"rasa (stock)": process.pid}))
+        wait_for_start(
+            lambda: requests.get(f"http://127.0.0.1:{port}/status", timeout=2).json().get("model_file"),
+            process,
+            "stock Rasa",
+        )
+        return asyncio.run(
+            measure(
+                f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                STOCK,
+                args.residents,
+                args.seconds,
+                {"rasa (stock)": process.pid},
+            )
+        )
     finally:
         process.terminate()
         process.wait(60)
@@ -268,7 +330,9 @@ def nlu_parse_ms(cluster: Cluster) -> Phase:
     texts = [step for script in OURS for step in script if isinstance(step, str)] * 5
     for text in texts:
         started = time.monotonic()
-        reply = requests.post(url, params={"token": cluster.production.rasa_token}, json={"text": text}, timeout=30)
+        reply = requests.post(
+            url, params={"token": cluster.production.rasa_token}, json={"text": text}, timeout=30
+        )
         if reply.ok:
             phase.latencies_ms.append((time.monotonic() - started) * 1000)
         else:
@@ -286,7 +350,9 @@ def bench_ours(args: argparse.Namespace, tmp: Path, stock_rate: float) -> tuple:
                 cluster.start()
                 pids = {f"{name} (ours)": pid for name, pid in cluster.pids().items()}
                 pids["redis (ours)"] = redis_server.pid
-                results = asyncio.run(measure(cluster.url, OURS, args.residents, args.seconds, pids, stock_rate))
+                results = asyncio.run(
+                    measure(cluster.url, OURS, args.residents, args.seconds, pids, stock_rate)
+                )
                 return (*results, nlu_parse_ms(cluster))
             finally:
                 cluster.stop()
@@ -295,28 +361,48 @@ def bench_ours(args: argparse.Namespace, tmp: Path, stock_rate: float) -> tuple:
 
 
 def row(who: str, phase: Phase) -> str:
-    return (f"{who:<8}{phase.name:<12}{phase.rate:>8.1f}{phase.percentile(50):>9.1f}{phase.percentile(95):>9.1f}"
-            f"{phase.percentile(99):>9.1f}{phase.errors:>8}")
+    return (
+        f"{who:<8}{phase.name:<12}{phase.rate:>8.1f}{phase.percentile(50):>9.1f}{phase.percentile(95):>9.1f}"
+        f"{phase.percentile(99):>9.1f}{phase.errors:>8}"
+    )
 
 
-def report(args, stock: Phase, ours: Phase, ours_rate: Phase, nlu: Phase, memory: Dict[str, tuple],
-           beside: Dict[str, Dict[str, float]]) -> str:
-    lines = [f"residents {args.residents}, {args.seconds:.0f} s per phase; ours: nginx, {args.replicas} Rasa "
-             f"replicas, {args.action_servers} action server(s), PostgreSQL, Redis; stock: one rasa run",
-             f"{'':<8}{'phase':<12}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}",
-             row("stock", stock), row("ours", ours), row("ours", ours_rate),
-             f"ours NLU-only parse (/model/parse, no load): p50 {nlu.percentile(50):.1f} ms, "
-             f"p95 {nlu.percentile(95):.1f} ms",
-             "peak memory (RSS, MB) and CPU seconds over the measured phases, per process: "
-             + ", ".join(f"{name} {mb:.0f} MB {cpu:.0f} s" for name, (mb, cpu) in sorted(memory.items())),
-             "CPU seconds beside the servers over the same phases: "
-             + "; ".join(f"{who}: " + ", ".join(f"{name} {cpu:.0f} s" for name, cpu in used.items())
-                         for who, used in beside.items())]
-    lines += [f"{who} {phase.name} errors: " + "; ".join(f"{n}x {what}" for what, n in phase.failures.most_common())
-              for who, phase in (("stock", stock), ("ours", ours), ("ours", ours_rate)) if phase.failures]
+def report(
+    args,
+    stock: Phase,
+    ours: Phase,
+    ours_rate: Phase,
+    nlu: Phase,
+    memory: Dict[str, tuple],
+    beside: Dict[str, Dict[str, float]],
+) -> str:
+    lines = [
+        f"residents {args.residents}, {args.seconds:.0f} s per phase; ours: nginx, {args.replicas} Rasa "
+        f"replicas, {args.action_servers} action server(s), PostgreSQL, Redis; stock: one rasa run",
+        f"{'':<8}{'phase':<12}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}",
+        row("stock", stock),
+        row("ours", ours),
+        row("ours", ours_rate),
+        f"ours NLU-only parse (/model/parse, no load): p50 {nlu.percentile(50):.1f} ms, "
+        f"p95 {nlu.percentile(95):.1f} ms",
+        "peak memory (RSS, MB) and CPU seconds over the measured phases, per process: "
+        + ", ".join(f"{name} {mb:.0f} MB {cpu:.0f} s" for name, (mb, cpu) in sorted(memory.items())),
+        "CPU seconds beside the servers over the same phases: "
+        + "; ".join(
+            f"{who}: " + ", ".join(f"{name} {cpu:.0f} s" for name, cpu in used.items())
+            for who, used in beside.items()
+        ),
+    ]
+    lines += [
+        f"{who} {phase.name} errors: " + "; ".join(f"{n}x {what}" for what, n in phase.failures.most_common())
+        for who, phase in (("stock", stock), ("ours", ours), ("ours", ours_rate))
+        if phase.failures
+    ]
     ratio = ours.rate / stock.rate if stock.rate else float("nan")
-    lines.append(f"bench: ours {ours.rate:.1f} msg/s p95 {ours_rate.percentile(95):.0f} ms; "
-                 f"stock {stock.rate:.1f} msg/s p95 {stock.percentile(95):.0f} ms; ratio {ratio:.2f}")
+    lines.append(
+        f"bench: ours {ours.rate:.1f} msg/s p95 {ours_rate.percentile(95):.0f} ms; "
+        f"stock {stock.rate:.1f} msg/s p95 {stock.percentile(95):.0f} ms; ratio {ratio:.2f}"
+    )
     return "\n".join(lines)
 
 
@@ -338,8 +424,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             (OUT / "logs").mkdir()
             for log in tmp.rglob("*.log"):
                 shutil.copy(log, OUT / "logs" / log.name)
-    text = report(args, stock, ours, ours_rate, nlu, {**stock_memory, **ours_memory},
-                  {"stock": stock_beside, "ours": ours_beside})
+    text = report(
+        args,
+        stock,
+        ours,
+        ours_rate,
+        nlu,
+        {**stock_memory, **ours_memory},
+        {"stock": stock_beside, "ours": ours_beside},
+    )
     (OUT / "bench.txt").write_text(text + "\n")
     print(text)
     return 0

@@ -4,6 +4,7 @@ nginx, Rasa replicas and action servers from bot/ops/serve.py's commands and con
 when asked), a fresh PostgreSQL database (dropped afterwards) and, when asked, a redis-server of its
 own that a test can stop without touching the machine's shared one.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from bot.ops.serve import (
-    Production, Topology, actions_command, commands, environment, nginx_command, rasa_command, render_nginx,
+    Production,
+    Topology,
+    actions_command,
+    commands,
+    environment,
+    nginx_command,
+    rasa_command,
+    render_nginx,
 )
 from bot.settings import PROJECT_ROOT
 
@@ -60,8 +68,9 @@ def scratch_database(admin_url: str) -> Iterator[URL]:
     """A new PostgreSQL database for one run, dropped afterwards."""
     name = f"wegwijs_scratch_{uuid.uuid4().hex[:8]}"
     # pre-ping: the database server may have restarted since (the fault tests restart it)
-    admin = create_engine(admin_url, connect_args={"connect_timeout": 3}, isolation_level="AUTOCOMMIT",
-                          pool_pre_ping=True)
+    admin = create_engine(
+        admin_url, connect_args={"connect_timeout": 3}, isolation_level="AUTOCOMMIT", pool_pre_ping=True
+    )
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -103,9 +112,25 @@ class RedisServer:
 
         log = open(self.tmp / "redis.log", "ab")
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.tmp)], stdout=log, stderr=subprocess.STDOUT)
-        wait_for_start(lambda: redis.Redis(port=self.port, socket_timeout=1).ping(), self.process, "redis-server")
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_start(
+            lambda: redis.Redis(port=self.port, socket_timeout=1).ping(), self.process, "redis-server"
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -119,11 +144,20 @@ class Cluster:
 
     SECRET_KEY = "scale-tests-only"
 
-    def __init__(self, tmp: Path, database: URL, redis_url: str, replicas: int = 2, action_servers: int = 1) -> None:
+    def __init__(
+        self, tmp: Path, database: URL, redis_url: str, replicas: int = 2, action_servers: int = 1
+    ) -> None:
         self.tmp = tmp
         self.database = database
-        topology = Topology("127.0.0.1", free_port(), tuple(free_port() for _ in range(replicas)),
-                            tuple(free_port() for _ in range(action_servers)), free_port(), free_port(), free_port())
+        topology = Topology(
+            "127.0.0.1",
+            free_port(),
+            tuple(free_port() for _ in range(replicas)),
+            tuple(free_port() for _ in range(action_servers)),
+            free_port(),
+            free_port(),
+            free_port(),
+        )
         self.production = Production(database, database, redis_url, uuid.uuid4().hex, topology)
         self.env = environment(self.production, {**os.environ, "WEGWIJS_SECRET_KEY": self.SECRET_KEY})
         self.url = f"{topology.rasa_url}/webhooks/rest/webhook"
@@ -136,7 +170,9 @@ class Cluster:
 
     def _start(self, name: str, command: List[str]) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "ab")
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env
+        )
         self.processes[name] = process
         return process
 
@@ -149,18 +185,25 @@ class Cluster:
         replicas = [self._start(f"rasa{n}", rasa_command(port)) for n, port in enumerate(topology.rasa_ports)]
         for process, port in zip(replicas, topology.rasa_ports):
             status = f"http://127.0.0.1:{port}/status?token={self.production.rasa_token}"
-            wait_for_start(lambda: requests.get(status, timeout=2).json().get("model_file"), process, "a Rasa replica")
+
+            def model_loaded(url: str = status) -> object:
+                return requests.get(url, timeout=2).json().get("model_file")
+
+            wait_for_start(model_loaded, process, "a Rasa replica")
 
     def start_web(self) -> None:
         """The web server (widget, portal) behind nginx's public listener, as `bot serve` starts it."""
         process = self._start("web", commands(self.production, self.tmp / "nginx")["web"])
-        wait_for_start(lambda: requests.get(f"{self.public_url}/health", timeout=2).ok, process, "the web server")
+        wait_for_start(
+            lambda: requests.get(f"{self.public_url}/health", timeout=2).ok, process, "the web server"
+        )
 
     def start_actions(self, index: int = 0) -> None:
         port = self.production.topology.action_ports[index]
         process = self._start(f"actions{index}", actions_command(port))
-        wait_for_start(lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, process,
-                       "an action server")
+        wait_for_start(
+            lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, process, "an action server"
+        )
 
     def stop_actions(self, index: int = 0) -> None:
         process = self.processes.pop(f"actions{index}")
@@ -185,8 +228,13 @@ class Cluster:
         engine = create_engine(self.database)
         try:
             with engine.connect() as connection:
-                rows = connection.execute(text("SELECT type_name, action_name, data FROM events "
-                                               "WHERE sender_id = :sender ORDER BY id"), {"sender": sender})
+                rows = connection.execute(
+                    text(
+                        "SELECT type_name, action_name, data FROM events "
+                        "WHERE sender_id = :sender ORDER BY id"
+                    ),
+                    {"sender": sender},
+                )
                 return [dict(row._mapping) for row in rows]
         finally:
             engine.dispose()

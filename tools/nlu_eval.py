@@ -17,6 +17,7 @@
 comparing pipelines: its training time is printed); `--no-split` skips part 2.
 Exits 1 when a gate fails.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,7 @@ def understood(expected: str, predicted: str, entity_values: List[str]) -> bool:
     """The contract's rule, applied to each part of a (multi-)intent."""
     parts = set(predicted.split("+"))
     for need in expected.split("+"):
-        area = need[len(DOMAIN_PREFIX):] if need.startswith(DOMAIN_PREFIX) else None
+        area = need[len(DOMAIN_PREFIX) :] if need.startswith(DOMAIN_PREFIX) else None
         if need not in parts and not (area and area in entity_values):
             return False
     return True
@@ -86,7 +87,9 @@ class SetScores:
 
     def below(self, floors: Dict[str, float], false_crisis: float) -> List[str]:
         """The measures under their floors (or above the false-alarm ceiling)."""
-        failed = [f"{m} {self.rate(m):.1%} < {floor:.0%}" for m, floor in floors.items() if self.rate(m) < floor]
+        failed = [
+            f"{m} {self.rate(m):.1%} < {floor:.0%}" for m, floor in floors.items() if self.rate(m) < floor
+        ]
         if self.false_crisis_rate > false_crisis:
             failed.append(f"false crisis {self.false_crisis_rate:.1%} > {false_crisis:.0%}")
         return failed
@@ -118,7 +121,9 @@ def score(name: str, examples: Sequence[Tuple[str, str]], parsed: Sequence[Parse
             single_true.append(expected)
             single_pred.append(result.intent)
     labels = sorted(set(single_true))
-    scores.intent_macro_f1 = f1_score(single_true, single_pred, labels=labels, average="macro", zero_division=0)
+    scores.intent_macro_f1 = f1_score(
+        single_true, single_pred, labels=labels, average="macro", zero_division=0
+    )
     return scores
 
 
@@ -127,7 +132,9 @@ def report(scores: SetScores) -> None:
     for expected, predicted, text in scores.misses:
         print(f"  {expected} -> {predicted}: {text[:100]}")
     print(f"== {scores.name}: most frequent mistakes")
-    for (expected, predicted), count in Counter((e, p) for e, p, _ in scores.misses).most_common(CONFUSIONS_SHOWN):
+    for (expected, predicted), count in Counter((e, p) for e, p, _ in scores.misses).most_common(
+        CONFUSIONS_SHOWN
+    ):
         print(f"  {count:3d}  {expected} -> {predicted}")
 
 
@@ -137,7 +144,7 @@ def unseen(model: Path) -> Tuple[List[SetScores], Dict[str, float]]:
     parsed = parse_all(model, everything)
     results, start = [], 0
     for name, pairs in examples.items():
-        results.append(score(name, pairs, parsed[start:start + len(pairs)]))
+        results.append(score(name, pairs, parsed[start : start + len(pairs)]))
         start += len(pairs)
     return results, latency_ms(parsed)
 
@@ -152,7 +159,9 @@ def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="judge this model instead of the newest in models/")
     parser.add_argument("--config", type=Path, help="train an NLU-only model with this config first")
-    parser.add_argument("--no-split", action="store_true", help="skip the held-out split of the training data")
+    parser.add_argument(
+        "--no-split", action="store_true", help="skip the held-out split of the training data"
+    )
     args = parser.parse_args(argv)
     model, trained = args.model, None
     if args.config:
@@ -168,9 +177,11 @@ def main(argv: Sequence[str] = ()) -> int:
         line += f" | NLU training {trained:.0f} s ({args.config})"
     if not args.no_split:
         split = held_out()
-        line += (f" | held-out 20% of training data: intent macro-F1 {split['intent_macro_f1']:.3f}, "
-                 f"entity macro-F1 {split['entity_macro_f1']:.3f} (not gated), NLU training "
-                 f"{split['train_seconds']:.0f} s")
+        line += (
+            f" | held-out 20% of training data: intent macro-F1 {split['intent_macro_f1']:.3f}, "
+            f"entity macro-F1 {split['entity_macro_f1']:.3f} (not gated), NLU training "
+            f"{split['train_seconds']:.0f} s"
+        )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "scores.json").write_text(json.dumps({s.name: s.summary() for s in sets}, indent=1))
     print("Short of the target: " + ("; ".join(short) if short else "nothing"))

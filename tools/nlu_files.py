@@ -1,4 +1,5 @@
 """Reading Rasa NLU example files as plain (intent, text) pairs, for tests and evaluations."""
+
 import re
 from pathlib import Path
 from typing import Iterator, Tuple

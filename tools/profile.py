@@ -14,6 +14,7 @@ folded stacks stay in build/profile/ for a flame graph. CPU time on these shared
 
   python -m tools.profile [--conversations 60] [--sample 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,6 +62,7 @@ async def _load_agent():
 async def _converse(agent, script: List[Step]) -> int:
     """One conversation; returns the number of messages sent."""
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
     from serving.rest_channel import handle
 
     sender, sent = f"profile-{uuid.uuid4().hex[:12]}", 0
@@ -82,9 +84,24 @@ async def _drive(agent, conversations: int) -> int:
 
 
 def _sampler(output: Path) -> subprocess.Popen:
-    sampler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(os.getpid()),
-                                "--rate", "250", "--gil", "--format", "raw", "--output", str(output), "--nonblocking"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    sampler = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(os.getpid()),
+            "--rate",
+            "250",
+            "--gil",
+            "--format",
+            "raw",
+            "--output",
+            str(output),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     time.sleep(2)  # py-spy attaches
     return sampler
 
@@ -99,15 +116,19 @@ def shares(folded: Path, top: int) -> str:
         stack, _, count = line.rpartition(" ")
         if "_drive (tools/profile.py" not in stack:
             continue  # py-spy attaching or stopping
-        frames = [f"{name} ({place.rsplit('/', 1)[-1].split(':')[0]})"
-                  for name, _, place in (frame.partition(" (") for frame in stack.split(";"))]
+        frames = [
+            f"{name} ({place.rsplit('/', 1)[-1].split(':')[0]})"
+            for name, _, place in (frame.partition(" (") for frame in stack.split(";"))
+        ]
         total += int(count)
         own[frames[-1]] += int(count)
         for frame in set(frames):
             inclusive[frame] += int(count)
     rows = [f"{'inclusive':>9} {'self':>6}  function (file)"]
-    rows += [f"{100 * n / total:8.1f}% {100 * own[frame] / total:5.1f}%  {frame}"
-             for frame, n in inclusive.most_common(top)]
+    rows += [
+        f"{100 * n / total:8.1f}% {100 * own[frame] / total:5.1f}%  {frame}"
+        for frame, n in inclusive.most_common(top)
+    ]
     return "\n".join(rows)
 
 
@@ -123,9 +144,11 @@ def _profile(conversations: int, top: Optional[int], action_pid: int) -> None:
     messages = loop.run_until_complete(_drive(agent, conversations))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     action_cpu = sum(action_server.cpu_times()[:2]) - action_cpu
-    print(f"profile: {messages} messages in {conversations} conversations; per message: "
-          f"this process {cpu / messages * 1000:.2f} ms CPU ({wall / messages * 1000:.2f} ms wall), "
-          f"action server {action_cpu / messages * 1000:.2f} ms CPU")
+    print(
+        f"profile: {messages} messages in {conversations} conversations; per message: "
+        f"this process {cpu / messages * 1000:.2f} ms CPU ({wall / messages * 1000:.2f} ms wall), "
+        f"action server {action_cpu / messages * 1000:.2f} ms CPU"
+    )
     if sampler and top:
         sampler.send_signal(signal.SIGINT)
         sampler.wait(60)
@@ -136,22 +159,36 @@ def _profile(conversations: int, top: Optional[int], action_pid: int) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=60, help="conversations measured (default 60)")
-    parser.add_argument("--sample", type=int, metavar="N", help="sample with py-spy; print the N functions with most time")
+    parser.add_argument(
+        "--sample", type=int, metavar="N", help="sample with py-spy; print the N functions with most time"
+    )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="wegwijs-profile-") as folder, scratch_database(POSTGRES_URL) as database:
+    with tempfile.TemporaryDirectory(prefix="wegwijs-profile-") as folder, scratch_database(
+        POSTGRES_URL
+    ) as database:
         redis_server = RedisServer(Path(folder))  # a Redis of its own, as the bench has
         redis_server.start()
-        topology = Topology("127.0.0.1", free_port(), (free_port(),), (free_port(),), free_port(), free_port())
+        topology = Topology(
+            "127.0.0.1", free_port(), (free_port(),), (free_port(),), free_port(), free_port()
+        )
         production = Production(database, database, redis_server.url, uuid.uuid4().hex, topology)
         os.environ.update(environment(production))
         action_port = topology.action_ports[0]
         # In one process there is no proxy: the replica calls the action server directly.
         os.environ["WEGWIJS_ACTION_URL"] = f"http://127.0.0.1:{action_port}/webhook"
-        actions = subprocess.Popen(actions_command(action_port), cwd=PROJECT_ROOT, env=os.environ,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        actions = subprocess.Popen(
+            actions_command(action_port),
+            cwd=PROJECT_ROOT,
+            env=os.environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            wait_for_start(lambda: requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2).ok,
-                           actions, "the action server")
+            wait_for_start(
+                lambda: requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2).ok,
+                actions,
+                "the action server",
+            )
             _profile(args.conversations, args.sample, actions.pid)
         finally:
             actions.terminate()

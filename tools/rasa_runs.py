@@ -1,4 +1,5 @@
 """Running Rasa's own commands for evaluations and benchmarks, and reading what they write."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,14 +28,38 @@ def rasa(*args: str) -> float:
 
 def split_nlu(out: Path) -> Tuple[Path, Path]:
     """A fixed 80/20 split of data/nlu (stratified by intent by Rasa)."""
-    rasa("data", "split", "nlu", "-u", "data/nlu", "--training-fraction", "0.8",
-         "--random-seed", SPLIT_SEED, "--out", str(out))
+    rasa(
+        "data",
+        "split",
+        "nlu",
+        "-u",
+        "data/nlu",
+        "--training-fraction",
+        "0.8",
+        "--random-seed",
+        SPLIT_SEED,
+        "--out",
+        str(out),
+    )
     return out / "training_data.yml", out / "test_data.yml"
 
 
 def train_nlu(config: Path, training: Path, out: Path, name: str) -> Tuple[Path, float]:
-    seconds = rasa("train", "nlu", "--quiet", "-c", str(config), "-u", str(training),
-                   "--out", str(out), "--fixed-model-name", name, "--num-threads", "2")
+    seconds = rasa(
+        "train",
+        "nlu",
+        "--quiet",
+        "-c",
+        str(config),
+        "-u",
+        str(training),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
+        "--num-threads",
+        "2",
+    )
     return out / f"{name}.tar.gz", seconds
 
 
@@ -72,8 +97,14 @@ def parse_all(model: Path, texts: List[str]) -> List[Parsed]:
         for text in texts:
             started = time.perf_counter()
             parsed = await agent.parse_message(text)
-            results.append(Parsed(text, parsed["intent"]["name"] or "", parsed.get("entities", []),
-                                  time.perf_counter() - started))
+            results.append(
+                Parsed(
+                    text,
+                    parsed["intent"]["name"] or "",
+                    parsed.get("entities", []),
+                    time.perf_counter() - started,
+                )
+            )
         return results
 
     return asyncio.run(go())

@@ -4,22 +4,21 @@ Nobody sets another person's password: a new account gets a one-time link (signe
 itsdangerous, valid PASSWORD_LINK_HOURS, dead once a password is set) and its owner chooses one.
 Every change is written to the audit log in the same transaction.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import exc, select, update
 
-from bot import contract
-from bot import catalogue
-from bot.access import audit
-from bot.access import sessions
+from bot import catalogue, contract
+from bot.access import audit, sessions
 from bot.storage.database import Database
 from bot.storage.schema import ROLES, accounts
 
@@ -60,8 +59,15 @@ def check_password(password: str) -> None:
         raise AccountError(catalogue.text("portal.accounts.password_short", length=MIN_PASSWORD_LENGTH))
 
 
-def create_account(db: Database, email: str, name: str, role: str, organisation_id: Optional[str] = None,
-                   by: Optional[Account] = None, by_label: Optional[str] = None) -> Account:
+def create_account(
+    db: Database,
+    email: str,
+    name: str,
+    role: str,
+    organisation_id: Optional[str] = None,
+    by: Optional[Account] = None,
+    by_label: Optional[str] = None,
+) -> Account:
     """A new account without a password; `password_link` gives the link its owner sets one with."""
     email = email.strip().lower()
     if "@" not in email:
@@ -70,8 +76,15 @@ def create_account(db: Database, email: str, name: str, role: str, organisation_
         raise AccountError(catalogue.text("portal.accounts.role_unknown", role=role, roles=", ".join(ROLES)))
     if (role in ORGANISATION_ROLES) != bool(organisation_id):
         raise AccountError(catalogue.text("portal.accounts.organisation_roles"))
-    values = dict(email=email, name=name.strip() or email, password_hash=None, role=role,
-                  organisation_id=organisation_id or None, active=True, created_at=datetime.now(timezone.utc))
+    values: Dict[str, Any] = dict(
+        email=email,
+        name=name.strip() or email,
+        password_hash=None,
+        role=role,
+        organisation_id=organisation_id or None,
+        active=True,
+        created_at=datetime.now(timezone.utc),
+    )
     try:
         with db.transaction() as session:
             values["id"] = session.execute(accounts.insert().values(**values)).inserted_primary_key[0]
@@ -94,13 +107,21 @@ def _links(secret_key: str) -> URLSafeTimedSerializer:
 def password_link(db: Database, account: Account, secret_key: str, public_url: str) -> str:
     """The one-time link with which the owner of `account` sets their password."""
     with db.transaction() as session:
-        stored = session.execute(select(accounts.c.password_hash).where(accounts.c.id == account.id)).scalar_one()
+        stored = session.execute(
+            select(accounts.c.password_hash).where(accounts.c.id == account.id)
+        ).scalar_one()
     token = _links(secret_key).dumps({"account": account.id, "fingerprint": _fingerprint(account.id, stored)})
     return f"{public_url}{PASSWORD_LINK_PATH}{token}"
 
 
-def new_password_link(db: Database, account: Account, secret_key: str, public_url: str,
-                      by: Optional[Account] = None, by_label: Optional[str] = None) -> str:
+def new_password_link(
+    db: Database,
+    account: Account,
+    secret_key: str,
+    public_url: str,
+    by: Optional[Account] = None,
+    by_label: Optional[str] = None,
+) -> str:
     """A fresh link for an account whose link ran out or whose owner forgot the password."""
     audit.write(db, "password_link", by, actor_label=by_label, subject=account)
     return password_link(db, account, secret_key, public_url)
@@ -127,10 +148,16 @@ def account_for_link(db: Database, token: str, secret_key: str) -> Optional[Acco
 def _store_password(session, row, password: str, now: datetime, keep_session: Optional[str] = None) -> bool:
     """Sets the password if it is still the one read (a link used twice at once works once); ends the
     account's other sessions, which the old password opened."""
-    changed = session.execute(update(accounts).where(
-        accounts.c.id == row.id, accounts.c.password_hash.is_(None) if row.password_hash is None
-        else accounts.c.password_hash == row.password_hash,
-    ).values(password_hash=_hasher.hash(password))).rowcount
+    changed = session.execute(
+        update(accounts)
+        .where(
+            accounts.c.id == row.id,
+            accounts.c.password_hash.is_(None)
+            if row.password_hash is None
+            else accounts.c.password_hash == row.password_hash,
+        )
+        .values(password_hash=_hasher.hash(password))
+    ).rowcount
     if changed:
         sessions.end_all(session, row.id, now, keep=keep_session)
     return bool(changed)
@@ -177,10 +204,12 @@ def authenticate(db: Database, email: str, password: str) -> Optional[Account]:
         verified = _verifies(row.password_hash if row is not None else None, password)
         if not verified or not row.active:
             reason = "unknown_account" if row is None else "password" if not verified else "blocked"
-            audit.record(session, "login_failed", subject=_account(row) if row is not None else None, detail=reason)
+            audit.record(
+                session, "login_failed", subject=_account(row) if row is not None else None, detail=reason
+            )
             return None
         stored_hash = row.password_hash
-        changes = {"last_login_at": datetime.now(timezone.utc)}
+        changes: Dict[str, Any] = {"last_login_at": datetime.now(timezone.utc)}
         if _hasher.check_needs_rehash(stored_hash):
             changes["password_hash"] = _hasher.hash(password)
         session.execute(update(accounts).where(accounts.c.id == row.id).values(**changes))

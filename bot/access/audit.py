@@ -5,6 +5,7 @@ nothing updates an entry, and in PostgreSQL a trigger refuses any other UPDATE o
 (migration 0004). Entries hold codes, references and account e-mail addresses: never what a
 resident wrote, and never what someone typed into the login form.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -19,19 +20,46 @@ from bot.storage.schema import audit_log
 if TYPE_CHECKING:
     from bot.access.accounts import Account
 
-HANDOFF_ACTIONS = ("viewed", "printed", "picked_up", "note", "contacted", "referred", "closed", "reassigned",
-                   "deleted")
-ACCOUNT_ACTIONS = ("login", "login_failed", "logout", "account_created", "account_blocked", "account_activated",
-                   "password_link", "password_set", "password_changed", "second_factor_enrolled",
-                   "second_factor_reset")
+HANDOFF_ACTIONS = (
+    "viewed",
+    "printed",
+    "picked_up",
+    "note",
+    "contacted",
+    "referred",
+    "closed",
+    "reassigned",
+    "deleted",
+)
+ACCOUNT_ACTIONS = (
+    "login",
+    "login_failed",
+    "logout",
+    "account_created",
+    "account_blocked",
+    "account_activated",
+    "password_link",
+    "password_set",
+    "password_changed",
+    "second_factor_enrolled",
+    "second_factor_reset",
+)
 STATISTICS_ACTIONS = ("statistics_viewed", "statistics_exported", "free_text_viewed")
 # Who reads what: coordinators their own organisation's entries, administrators everything but handoffs.
 ADMINISTRATOR_ACTIONS = ACCOUNT_ACTIONS + STATISTICS_ACTIONS
 
 
-def record(session, action: str, actor: Optional["Account"] = None, *, actor_label: Optional[str] = None,
-           subject: Optional["Account"] = None, organisation_id: Optional[str] = None,
-           reference: Optional[str] = None, detail: Optional[str] = None) -> None:
+def record(
+    session,
+    action: str,
+    actor: Optional["Account"] = None,
+    *,
+    actor_label: Optional[str] = None,
+    subject: Optional["Account"] = None,
+    organisation_id: Optional[str] = None,
+    reference: Optional[str] = None,
+    detail: Optional[str] = None,
+) -> None:
     """Adds one entry in the caller's transaction, so the entry and what it records stand or fall together.
 
     The organisation is the handoff's (given), else the account's the event is about, else the actor's:
@@ -42,12 +70,19 @@ def record(session, action: str, actor: Optional["Account"] = None, *, actor_lab
     if organisation_id is None:
         whose = subject or actor
         organisation_id = whose.organisation_id if whose else None
-    session.execute(audit_log.insert().values(
-        at=datetime.now(timezone.utc), action=action, reference=reference, detail=detail,
-        account_id=actor.id if actor else None, account_email=actor.email if actor else actor_label,
-        organisation_id=organisation_id,
-        subject_account_id=subject.id if subject else None, subject_email=subject.email if subject else None,
-    ))
+    session.execute(
+        audit_log.insert().values(
+            at=datetime.now(timezone.utc),
+            action=action,
+            reference=reference,
+            detail=detail,
+            account_id=actor.id if actor else None,
+            account_email=actor.email if actor else actor_label,
+            organisation_id=organisation_id,
+            subject_account_id=subject.id if subject else None,
+            subject_email=subject.email if subject else None,
+        )
+    )
 
 
 def write(db: Database, action: str, actor: Optional["Account"] = None, **details) -> None:
@@ -64,7 +99,9 @@ def entries_for(db: Database, account: "Account", limit: int = 200) -> list:
         condition = audit_log.c.action.in_(ADMINISTRATOR_ACTIONS)
     else:
         return []
-    query = select(audit_log).where(condition).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
+    query = (
+        select(audit_log).where(condition).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
+    )
     with db.transaction() as session:
         return session.execute(query).all()
 

@@ -5,6 +5,7 @@ Seeing a case needs the permission *and* an organisation: a supporter or coordin
 handoffs routed to their own organisation (`bot.handoff.casework.visible_to`). README.md's section
 "Who may do what" shows this table; a test keeps the two equal.
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -30,10 +31,28 @@ class Permission(Enum):
 P = Permission
 PERMISSIONS: Dict[str, FrozenSet[Permission]] = {
     SUPPORTER: frozenset({P.VIEW_CASES, P.WORK_ON_CASES}),
-    COORDINATOR: frozenset({P.VIEW_CASES, P.WORK_ON_CASES, P.REASSIGN, P.READ_ORGANISATION_LOG,
-                            P.VIEW_ORGANISATIONS, P.VIEW_STATISTICS, P.EXPORT_STATISTICS}),
-    ADMINISTRATOR: frozenset({P.VIEW_ORGANISATIONS, P.VIEW_RETENTION, P.MANAGE_ACCOUNTS, P.READ_ACCOUNT_LOG,
-                              P.VIEW_STATISTICS, P.EXPORT_STATISTICS, P.VIEW_FREE_TEXT}),
+    COORDINATOR: frozenset(
+        {
+            P.VIEW_CASES,
+            P.WORK_ON_CASES,
+            P.REASSIGN,
+            P.READ_ORGANISATION_LOG,
+            P.VIEW_ORGANISATIONS,
+            P.VIEW_STATISTICS,
+            P.EXPORT_STATISTICS,
+        }
+    ),
+    ADMINISTRATOR: frozenset(
+        {
+            P.VIEW_ORGANISATIONS,
+            P.VIEW_RETENTION,
+            P.MANAGE_ACCOUNTS,
+            P.READ_ACCOUNT_LOG,
+            P.VIEW_STATISTICS,
+            P.EXPORT_STATISTICS,
+            P.VIEW_FREE_TEXT,
+        }
+    ),
     STAFF: frozenset({P.VIEW_STATISTICS, P.EXPORT_STATISTICS}),
 }
 assert set(PERMISSIONS) == set(ROLES), "every role of the contract has a row"

@@ -9,6 +9,7 @@ The secret is kept encrypted (Fernet) with a key derived from the web server's s
 of the database alone gives nobody's codes. A new secret key makes every stored secret unreadable:
 then administrators clear the second factors and everyone sets up their app again.
 """
+
 from __future__ import annotations
 
 import base64
@@ -68,16 +69,20 @@ def _secret(stored: Optional[str], secret_key: str) -> Optional[str]:
 def secret_for_enrolment(db: Database, account: Account, secret_key: str) -> str:
     """The unconfirmed secret of this account, made now if there is none (or none readable)."""
     with db.transaction() as session:
-        row = session.execute(select(accounts.c.totp_secret, accounts.c.totp_confirmed_at)
-                              .where(accounts.c.id == account.id)).one()
+        row = session.execute(
+            select(accounts.c.totp_secret, accounts.c.totp_confirmed_at).where(accounts.c.id == account.id)
+        ).one()
         if row.totp_confirmed_at is not None:
             raise SecondFactorError("second_factor_set")
         secret = _secret(row.totp_secret, secret_key)
         if secret:
             return secret
         secret = pyotp.random_base32()
-        session.execute(update(accounts).where(accounts.c.id == account.id)
-                        .values(totp_secret=_box(secret_key).encrypt(secret.encode()).decode()))
+        session.execute(
+            update(accounts)
+            .where(accounts.c.id == account.id)
+            .values(totp_secret=_box(secret_key).encrypt(secret.encode()).decode())
+        )
     return secret
 
 
@@ -89,8 +94,12 @@ def qr_svg(secret: str, account: Account) -> str:
 
 def is_enrolled(db: Database, account_id: int) -> bool:
     with db.transaction() as session:
-        return session.execute(select(accounts.c.totp_confirmed_at)
-                               .where(accounts.c.id == account_id)).scalar_one() is not None
+        return (
+            session.execute(
+                select(accounts.c.totp_confirmed_at).where(accounts.c.id == account_id)
+            ).scalar_one()
+            is not None
+        )
 
 
 def _accepted_step(secret: str, code: str, now: datetime, last_step: Optional[int]) -> Optional[int]:
@@ -112,16 +121,21 @@ def confirm(db: Database, account: Account, code: str, now: datetime, secret_key
         if row.totp_confirmed_at is not None or step is None:
             raise SecondFactorError("code_wrong")
         codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
-        session.execute(update(accounts).where(accounts.c.id == account.id)
-                        .values(totp_confirmed_at=now, totp_last_step=step))
+        session.execute(
+            update(accounts)
+            .where(accounts.c.id == account.id)
+            .values(totp_confirmed_at=now, totp_last_step=step)
+        )
         session.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account.id))
-        session.execute(recovery_codes.insert(), [{"account_id": account.id, "code_hash": _hash(c)} for c in codes])
+        session.execute(
+            recovery_codes.insert(), [{"account_id": account.id, "code_hash": _hash(c)} for c in codes]
+        )
         audit.record(session, "second_factor_enrolled", account, subject=account)
     return codes
 
 
 def verify(db: Database, account: Account, code: str, now: datetime, secret_key: str) -> Optional[str]:
-    """"totp" or "recovery_code" when the code is right (a recovery code is used up), else None."""
+    """ "totp" or "recovery_code" when the code is right (a recovery code is used up), else None."""
     code = _normal(code)
     with db.transaction() as session:
         row = session.execute(select(accounts).where(accounts.c.id == account.id)).one()
@@ -132,19 +146,29 @@ def verify(db: Database, account: Account, code: str, now: datetime, secret_key:
         if step is not None:
             session.execute(update(accounts).where(accounts.c.id == account.id).values(totp_last_step=step))
             return "totp"
-        for stored in session.execute(select(recovery_codes).where(
-                recovery_codes.c.account_id == account.id, recovery_codes.c.used_at.is_(None))).all():
+        for stored in session.execute(
+            select(recovery_codes).where(
+                recovery_codes.c.account_id == account.id, recovery_codes.c.used_at.is_(None)
+            )
+        ).all():
             if hmac.compare_digest(_hash(code, stored.code_hash.split("$")[0]), stored.code_hash):
-                session.execute(update(recovery_codes).where(recovery_codes.c.id == stored.id).values(used_at=now))
+                session.execute(
+                    update(recovery_codes).where(recovery_codes.c.id == stored.id).values(used_at=now)
+                )
                 return "recovery_code"
     return None
 
 
-def reset(db: Database, account: Account, by: Optional[Account] = None, by_label: Optional[str] = None) -> None:
+def reset(
+    db: Database, account: Account, by: Optional[Account] = None, by_label: Optional[str] = None
+) -> None:
     """An administrator (or the operator, for the last administrator) removes a lost second factor: the
     owner sets up a new one at their next login."""
     with db.transaction() as session:
-        session.execute(update(accounts).where(accounts.c.id == account.id)
-                        .values(totp_secret=None, totp_confirmed_at=None, totp_last_step=None))
+        session.execute(
+            update(accounts)
+            .where(accounts.c.id == account.id)
+            .values(totp_secret=None, totp_confirmed_at=None, totp_last_step=None)
+        )
         session.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account.id))
         audit.record(session, "second_factor_reset", by, actor_label=by_label, subject=account)

@@ -5,6 +5,7 @@ The browser's cookie carries a random token; the table keeps only its SHA-256, s
 database opens no session. A session is first "password given"; only after the second factor does it
 open pages. Every login starts a new session (a token from before the login is never reused).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,9 +44,14 @@ def start(db: Database, account_id: int, now: datetime, limits: Limits) -> str:
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         # Records of sessions that can no longer be open are of no use: the audit log keeps the logins.
-        session.execute(delete(portal_sessions).where(portal_sessions.c.created_at < now - 2 * limits.lifetime))
-        session.execute(portal_sessions.insert().values(id=_key(token), account_id=account_id, created_at=now,
-                                                        last_seen_at=now))
+        session.execute(
+            delete(portal_sessions).where(portal_sessions.c.created_at < now - 2 * limits.lifetime)
+        )
+        session.execute(
+            portal_sessions.insert().values(
+                id=_key(token), account_id=account_id, created_at=now, last_seen_at=now
+            )
+        )
     return token
 
 
@@ -67,23 +73,33 @@ def find(db: Database, token: Optional[str], now: datetime, limits: Limits) -> O
             return None
         if not _open(row, now, limits):
             if row.ended_at is None:
-                session.execute(update(portal_sessions).where(portal_sessions.c.id == row.id).values(ended_at=now))
+                session.execute(
+                    update(portal_sessions).where(portal_sessions.c.id == row.id).values(ended_at=now)
+                )
             return None
-        session.execute(update(portal_sessions).where(portal_sessions.c.id == row.id).values(last_seen_at=now))
+        session.execute(
+            update(portal_sessions).where(portal_sessions.c.id == row.id).values(last_seen_at=now)
+        )
     return PortalSession(token, row.account_id, row.second_factor_at is not None)
 
 
 def complete(db: Database, token: str, now: datetime) -> None:
     """The second factor was given: from now on the session opens pages."""
     with db.transaction() as session:
-        session.execute(update(portal_sessions).where(portal_sessions.c.id == _key(token))
-                        .values(second_factor_at=now, last_seen_at=now))
+        session.execute(
+            update(portal_sessions)
+            .where(portal_sessions.c.id == _key(token))
+            .values(second_factor_at=now, last_seen_at=now)
+        )
 
 
 def end(db: Database, token: str, now: datetime) -> None:
     with db.transaction() as session:
-        session.execute(update(portal_sessions).where(portal_sessions.c.id == _key(token),
-                                                      portal_sessions.c.ended_at.is_(None)).values(ended_at=now))
+        session.execute(
+            update(portal_sessions)
+            .where(portal_sessions.c.id == _key(token), portal_sessions.c.ended_at.is_(None))
+            .values(ended_at=now)
+        )
 
 
 def end_all(session, account_id: int, now: datetime, keep: Optional[str] = None) -> None:

@@ -24,6 +24,7 @@ widget.yml); in a template ``text()`` trusts the catalogue text (it may hold an 
 Word lists and data that are not texts (crisis_keywords.yml, deidentify.yml, yes_no.yml) stay in
 bot/content/.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -46,8 +47,9 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> Dict[str, Any]:
     folder = CATALOGUE_DIR / language
     if not folder.is_dir():
         raise MissingText(f"No text catalogue for language {language!r} (no folder {folder})")
-    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-            for path in sorted(folder.glob("*.yml"))}
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yml"))
+    }
 
 
 def entry(key: str, language: str = DEFAULT_LANGUAGE) -> Any:
@@ -62,8 +64,9 @@ def entry(key: str, language: str = DEFAULT_LANGUAGE) -> Any:
             node = node[int(part)]
         else:
             file = CATALOGUE_DIR / language / f"{key.split('.')[0]}.yml"
-            raise MissingText(f"Text catalogue {language!r} has no {'.'.join(walked)!r} "
-                              f"(asked for {key!r}; look in {file})")
+            raise MissingText(
+                f"Text catalogue {language!r} has no {'.'.join(walked)!r} (asked for {key!r}; look in {file})"
+            )
     return node
 
 

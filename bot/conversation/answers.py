@@ -4,6 +4,7 @@ Fixed answers (rights, procedures) are responses in domain.yml; these ones carry
 (phone numbers, hours, contact time) that differ per municipality, so they are built here from the
 texts in bot/catalogue/nl/answers.yml.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -44,8 +45,13 @@ def waiting_time(municipality: Municipality) -> str:
     """How soon a supporter gets in touch, and what to do when it cannot wait."""
     days = municipality.contact_time.working_days
     unit = catalogue.text("answers.working_day") if days == 1 else catalogue.text("answers.working_days")
-    return catalogue.text("answers.waiting_time", days=days, unit=unit, desk=municipality.client_support.name,
-                          phone=municipality.client_support.phone)
+    return catalogue.text(
+        "answers.waiting_time",
+        days=days,
+        unit=unit,
+        desk=municipality.client_support.name,
+        phone=municipality.client_support.phone,
+    )
 
 
 def human_contact(municipality: Municipality) -> str:

@@ -1,15 +1,15 @@
 """Topic buttons, and the two-stage fallback: first ask to rephrase with suggested topics (or, for
 a message of a word or two, ask back the best guess), then offer a person."""
+
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-
+from bot import catalogue
 from bot.contract import NLU_FALLBACK
 from bot.conversation.life_domains import DOMAIN_INTENT_PREFIX, life_domains
 from bot.conversation.reply import Button, Reply
-from bot import catalogue
 
 FALLBACK_INTENT = NLU_FALLBACK
 MAX_SUGGESTIONS = 3
@@ -71,7 +71,7 @@ def suggestions(ranking: Iterable[Tuple[str, float]]) -> List[Button]:
 
 def _asked_back(intent: str) -> str:
     texts = _topics()["guess"]
-    area = intent[len(DOMAIN_INTENT_PREFIX):]
+    area = intent[len(DOMAIN_INTENT_PREFIX) :]
     if intent.startswith(DOMAIN_INTENT_PREFIX) and area in life_domains():
         return texts["area"].format(label=life_domains()[area].label)
     return texts["topic"].format(title=topic_titles()[intent])
@@ -88,7 +88,10 @@ def best_guess(ranking: Iterable[Tuple[str, float]], areas: Sequence[str]) -> Op
 
 
 def fallback_reply(
-    recent_intents: Sequence[str], ranking: Iterable[Tuple[str, float]], text: str = "", areas: Sequence[str] = ()
+    recent_intents: Sequence[str],
+    ranking: Iterable[Tuple[str, float]],
+    text: str = "",
+    areas: Sequence[str] = (),
 ) -> Reply:
     """What to say when the latest message was not understood."""
     ranking = list(ranking)

@@ -2,6 +2,7 @@
 
 The texts live in the text catalogue, bot/catalogue/nl/life_domains.yml; this module picks and orders them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,9 +33,9 @@ def life_domains() -> Dict[str, LifeDomain]:
 def domains_in_intent(intent: str) -> List[str]:
     """The areas named by a (multi-)intent such as `domain_geldzaken+domain_wonen`."""
     return [
-        part[len(DOMAIN_INTENT_PREFIX):]
+        part[len(DOMAIN_INTENT_PREFIX) :]
         for part in intent.split("+")
-        if part.startswith(DOMAIN_INTENT_PREFIX) and part[len(DOMAIN_INTENT_PREFIX):] in life_domains()
+        if part.startswith(DOMAIN_INTENT_PREFIX) and part[len(DOMAIN_INTENT_PREFIX) :] in life_domains()
     ]
 
 
@@ -62,8 +63,13 @@ def situation_messages(domains: List[str]) -> List[str]:
     labels = [domain.label for domain in known]
     heard = catalogue.text("life_domains_together.heard", areas=", ".join(labels[:-1]), last=labels[-1])
     parts = [
-        catalogue.text("life_domains_together.part", label=domain.label, supporter=domain.supporter,
-                       first_stop=domain.first_stop) for domain in known
+        catalogue.text(
+            "life_domains_together.part",
+            label=domain.label,
+            supporter=domain.supporter,
+            first_stop=domain.first_stop,
+        )
+        for domain in known
     ]
     closing = catalogue.text("life_domains_together.closing")
     return [heard, *parts, closing]

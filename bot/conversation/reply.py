@@ -1,4 +1,5 @@
 """A message Wegwijs sends: text and optional buttons, independent of any chat framework."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,5 +24,8 @@ class Reply:
 
     def as_message(self) -> Dict[str, Any]:
         """The keyword arguments a chat dispatcher takes: text and buttons (and the erase mark)."""
-        message = {"text": self.text, "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
+        message = {
+            "text": self.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+        }
         return {**message, ERASE_MARK: True} if self.erases else message

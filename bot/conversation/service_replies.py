@@ -5,11 +5,11 @@
 `no_reply`: the turn ended without a message for the resident; ask again in other words.
 `too_long`: the message is longer than WEGWIJS_WIDGET_MAX_LENGTH; it was not processed.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Dict
-
 
 from bot import catalogue
 from bot.app_context import context

@@ -6,6 +6,7 @@ and the REST channel) a message becomes valid, normalised text, so that every la
 for the action server, the database, the statistics job) can handle it. The model gets readable text
 of a bounded length; nothing the resident typed is ever echoed as markup.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,9 +22,11 @@ _REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 # Replaced at the door: a surrogate left in a Python string is unpaired (JSON's paired escapes are
 # joined when parsed), and noncharacters are never meant for interchange; both make encoders and
 # databases fail later.
-_INVALID = re.compile("[\ud800-\udfff\ufdd0-\ufdef"
-                      + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
-                      + "]")
+_INVALID = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 REPLACEMENT = "\ufffd"
 # A message may carry control characters that the door removes, so the length limit counts the
 # cleaned text; a text more than this many times the limit is refused without cleaning it.
@@ -102,7 +105,7 @@ def as_text_unless_offered(text: str, offered: Collection[str]) -> str:
         return text
     stripped = text.strip()
     while stripped.startswith(COMMAND_PREFIX):
-        stripped = stripped[len(COMMAND_PREFIX):].strip()
+        stripped = stripped[len(COMMAND_PREFIX) :].strip()
     return stripped
 
 

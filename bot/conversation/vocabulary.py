@@ -5,6 +5,7 @@ lists, which ship with the package), or when it splits into known words, as Dutc
 ("keuken|tafel|gesprek"). A message is gibberish when fewer than half of its words are known:
 one typo in a sentence is fine, a row of keyboard letters with one accidental word is not.
 """
+
 from __future__ import annotations
 
 import re

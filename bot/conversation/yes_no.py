@@ -4,6 +4,7 @@
 het?") gets the explanation without either. Only the question sentence of a long story counts.
 The words per rights question live in bot/content/yes_no.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,8 @@ from typing import Dict, Optional, Pattern, Tuple
 
 import yaml
 
-from bot.conversation.safety import normalise
 from bot.content import CONTENT_DIR
+from bot.conversation.safety import normalise
 
 POLARITY_FILE = CONTENT_DIR / "yes_no.yml"
 YES, NO, OPEN = "yes", "no", "open"

@@ -3,21 +3,22 @@
 Every read of a handoff's personal data goes through `open_handoff`, which writes the audit log.
 A handoff someone may not see is "not found", so guessing references or ids reveals nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from sqlalchemy import and_, false, func, select, update
 
 from bot import catalogue
 from bot.access import audit
-from bot.contract import CLOSED, HANDOFF_STATUSES, NEW, PICKED_UP, WITHDRAWN
 from bot.access.accounts import Account
 from bot.access.permissions import Permission, can
+from bot.contract import CLOSED, HANDOFF_STATUSES, NEW, PICKED_UP, WITHDRAWN
+from bot.handoff.store import StoredHandoff, add_event, from_row, normalise_reference
 from bot.storage.database import Database
-from bot.handoff.store import StoredHandoff, from_row, add_event, normalise_reference
 from bot.storage.schema import accounts, handoff_events, handoffs
 
 OUTCOMES = ("contacted", "referred", "closed")
@@ -85,13 +86,16 @@ def counts(db: Database, account: Account) -> dict:
 
 
 def _find(session, account: Account, reference: str) -> Optional[StoredHandoff]:
-    row = session.execute(select(handoffs).where(
-        handoffs.c.reference == normalise_reference(reference), visible_to(account))).first()
+    row = session.execute(
+        select(handoffs).where(handoffs.c.reference == normalise_reference(reference), visible_to(account))
+    ).first()
     return from_row(dict(row._mapping)) if row else None
 
 
 def _audit(session, account: Account, handoff: StoredHandoff, action: str) -> None:
-    audit.record(session, action, account, organisation_id=handoff.organisation_id, reference=handoff.reference)
+    audit.record(
+        session, action, account, organisation_id=handoff.organisation_id, reference=handoff.reference
+    )
 
 
 def open_handoff(db: Database, account: Account, reference: str, purpose: str = "viewed") -> Optional[Case]:
@@ -102,24 +106,42 @@ def open_handoff(db: Database, account: Account, reference: str, purpose: str = 
             return None
         _audit(session, account, handoff, purpose)
         names = dict(session.execute(select(accounts.c.id, accounts.c.name)).all())
-        rows = session.execute(select(handoff_events).where(handoff_events.c.handoff_id == handoff.id)
-                               .order_by(handoff_events.c.at, handoff_events.c.id)).all()
+        rows = session.execute(
+            select(handoff_events)
+            .where(handoff_events.c.handoff_id == handoff.id)
+            .order_by(handoff_events.c.at, handoff_events.c.id)
+        ).all()
     timeline = [Event(r.at, r.kind, names.get(r.account_id), r.organisation_id, r.text) for r in rows]
     return Case(handoff, timeline, names.get(handoff.assigned_account_id))
 
 
-def _change(db: Database, account: Account, reference: str, action: str, check, values: dict,
-            event_text: Optional[str] = None, organisation_id: Optional[str] = None) -> StoredHandoff:
+def _change(
+    db: Database,
+    account: Account,
+    reference: str,
+    action: str,
+    check,
+    values: dict,
+    event_text: Optional[str] = None,
+    organisation_id: Optional[str] = None,
+) -> StoredHandoff:
     """One step on a visible handoff: checks its state, updates it, adds timeline and audit lines."""
     with db.transaction() as session:
         handoff = _find(session, account, reference)
         if handoff is None:
             raise CaseworkError(catalogue.text("portal.casework.not_visible"))
         check(handoff)
+        assert handoff.id is not None  # read from the table
         if values:
             session.execute(update(handoffs).where(handoffs.c.id == handoff.id).values(**values))
-        add_event(session, handoff.id, action, account_id=account.id, organisation_id=organisation_id,
-                  text=event_text)
+        add_event(
+            session,
+            handoff.id,
+            action,
+            account_id=account.id,
+            organisation_id=organisation_id,
+            text=event_text,
+        )
         _audit(session, account, handoff, action)
     return handoff
 
@@ -138,8 +160,14 @@ def pick_up(db: Database, account: Account, reference: str) -> None:
             raise CaseworkError(catalogue.text("portal.casework.picked_up"))
 
     now = datetime.now(timezone.utc)
-    _change(db, account, reference, "picked_up", check,
-            {"status": PICKED_UP, "assigned_account_id": account.id, "picked_up_at": now})
+    _change(
+        db,
+        account,
+        reference,
+        "picked_up",
+        check,
+        {"status": PICKED_UP, "assigned_account_id": account.id, "picked_up_at": now},
+    )
 
 
 def add_note(db: Database, account: Account, reference: str, note: str) -> None:
@@ -165,19 +193,25 @@ def record_outcome(db: Database, account: Account, reference: str, outcome: str,
         if handoff.status != PICKED_UP:
             raise CaseworkError(catalogue.text("portal.casework.pick_up_first"))
 
-    values = {"outcome": outcome}
+    values: Dict[str, Any] = {"outcome": outcome}
     if outcome in CLOSING_OUTCOMES:
         values.update(status=CLOSED, closed_at=datetime.now(timezone.utc))
     _change(db, account, reference, outcome, check, values, event_text=reason.strip()[:4000] or None)
 
 
-def reassign(db: Database, account: Account, reference: str, organisation_id: str,
-             known_organisations: List[str]) -> None:
+def reassign(
+    db: Database, account: Account, reference: str, organisation_id: str, known_organisations: List[str]
+) -> None:
     """A coordinator hands a handoff to another organisation (or back to their own inbox as new)."""
     if not can(account, Permission.REASSIGN):
         raise CaseworkError(catalogue.text("portal.casework.coordinator_only"))
     if organisation_id not in known_organisations:
         raise CaseworkError(catalogue.text("portal.casework.choose_mapped_organisation"))
-    values = {"organisation_id": organisation_id, "organisation_choice": "matched", "status": NEW,
-              "assigned_account_id": None, "picked_up_at": None}
+    values = {
+        "organisation_id": organisation_id,
+        "organisation_choice": "matched",
+        "status": NEW,
+        "assigned_account_id": None,
+        "picked_up_at": None,
+    }
     _change(db, account, reference, "reassigned", _open, values, organisation_id=organisation_id)

@@ -12,6 +12,7 @@ sent without TLS. Webhooks go to https:// only (http:// to a loopback address on
 WEGWIJS_WEBHOOK_ALLOW_LOOPBACK_HTTP says so), carry an event id, and are signed with a timestamp the
 receiver checks against REPLAY_WINDOW_SECONDS (`verify_webhook`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,19 +27,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-from typing import List, MutableMapping, Optional, Tuple
+from typing import Any, List, MutableMapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import and_, select, update
 
-from bot.storage.database import Database
-from bot.handoff.store import add_event
-from bot.contract import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, URGENCIES
-from bot.storage.schema import handoffs, notifications
-from bot.settings import Settings, SmtpSettings
 from bot import catalogue
+from bot.contract import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, URGENCIES
+from bot.handoff.store import add_event
 from bot.municipality.social_map import Organisation, is_loopback
+from bot.settings import Settings, SmtpSettings
+from bot.storage.database import Database
+from bot.storage.schema import handoffs, notifications
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,11 @@ def targets_for(organisation: Optional[Organisation]) -> Tuple[Tuple[str, str], 
     if organisation is None:
         return ()
     notify = organisation.notify
-    return tuple((channel, target) for channel, target in
-                 (("email", notify.email), ("webhook", notify.webhook_url)) if target)
+    return tuple(
+        (channel, target)
+        for channel, target in (("email", notify.email), ("webhook", notify.webhook_url))
+        if target
+    )
 
 
 def retry_wait(attempts: int) -> timedelta:
@@ -81,9 +85,15 @@ class Notice:
     event_id: str = ""
 
     def as_json(self) -> dict:
-        return {"id": self.event_id, "event": "handoff.created", "reference": self.reference,
-                "organisation_id": self.organisation_id, "urgency": self.urgency,
-                "created_at": self.created_at.isoformat(), "url": self.link}
+        return {
+            "id": self.event_id,
+            "event": "handoff.created",
+            "reference": self.reference,
+            "organisation_id": self.organisation_id,
+            "urgency": self.urgency,
+            "created_at": self.created_at.isoformat(),
+            "url": self.link,
+        }
 
 
 def urgency_of(stored: Optional[str]) -> str:
@@ -99,8 +109,9 @@ def _email(notice: Notice, to: str, settings: Settings) -> None:
     message["From"] = settings.smtp.sender
     message["To"] = to
     urgency = URGENCY_TEXT.get(notice.urgency, URGENCY_TEXT["unknown"])
-    message.set_content(catalogue.text("handoff.mail.body", reference=notice.reference, urgency=urgency,
-                                       link=notice.link))
+    message.set_content(
+        catalogue.text("handoff.mail.body", reference=notice.reference, urgency=urgency, link=notice.link)
+    )
     smtp = settings.smtp
     with _smtp_connection(smtp) as server:
         if smtp.username:
@@ -131,8 +142,13 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def verify_webhook(secret: str, headers: MutableMapping[str, str], body: bytes, seen: MutableMapping[str, float],
-                   now: Optional[float] = None) -> dict:
+def verify_webhook(
+    secret: str,
+    headers: MutableMapping[str, str],
+    body: bytes,
+    seen: MutableMapping[str, float],
+    now: Optional[float] = None,
+) -> dict:
     """What a receiver does with a webhook (this is the reference the README describes): checks the
     signature and the timestamp window, refuses an event id it saw within the window, and returns the
     event. `seen` maps event ids to when they came; entries older than the window are dropped."""
@@ -169,26 +185,50 @@ def _webhook(notice: Notice, url: str, organisation: Organisation, settings: Set
     body = json.dumps(notice.as_json(), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     # No redirects: a 30x could lead the message to http:// or elsewhere.
-    response = requests.post(url, data=body, timeout=SEND_TIMEOUT_SECONDS, allow_redirects=False, headers={
-        "Content-Type": "application/json", TIMESTAMP_HEADER: timestamp, EVENT_HEADER: notice.event_id,
-        SIGNATURE_HEADER: signature(secret, timestamp, body)})
+    response = requests.post(
+        url,
+        data=body,
+        timeout=SEND_TIMEOUT_SECONDS,
+        allow_redirects=False,
+        headers={
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: timestamp,
+            EVENT_HEADER: notice.event_id,
+            SIGNATURE_HEADER: signature(secret, timestamp, body),
+        },
+    )
     if response.status_code >= 300:
         raise RuntimeError(f"webhook answered HTTP {response.status_code}")
 
 
-def _claim_due(db: Database, now: datetime, limit: int) -> List[tuple]:
+def _claim_due(db: Database, now: datetime, limit: int) -> List[Any]:
     """Due messages, each claimed by moving its next attempt forward; another worker skips it."""
-    due = (select(notifications, handoffs.c.reference, handoffs.c.organisation_id, handoffs.c.urgency,
-                  handoffs.c.created_at.label("handoff_created_at"))
-           .join(handoffs, handoffs.c.id == notifications.c.handoff_id)
-           .where(notifications.c.status == "pending", notifications.c.next_attempt_at <= now)
-           .order_by(notifications.c.next_attempt_at).limit(limit))
+    due = (
+        select(
+            notifications,
+            handoffs.c.reference,
+            handoffs.c.organisation_id,
+            handoffs.c.urgency,
+            handoffs.c.created_at.label("handoff_created_at"),
+        )
+        .join(handoffs, handoffs.c.id == notifications.c.handoff_id)
+        .where(notifications.c.status == "pending", notifications.c.next_attempt_at <= now)
+        .order_by(notifications.c.next_attempt_at)
+        .limit(limit)
+    )
     claimed = []
     with db.transaction() as session:
         for row in session.execute(due).all():
-            taken = session.execute(update(notifications).where(and_(
-                notifications.c.id == row.id, notifications.c.next_attempt_at == row.next_attempt_at,
-            )).values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))).rowcount
+            taken = session.execute(
+                update(notifications)
+                .where(
+                    and_(
+                        notifications.c.id == row.id,
+                        notifications.c.next_attempt_at == row.next_attempt_at,
+                    )
+                )
+                .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+            ).rowcount
             if taken:
                 claimed.append(row)
     return claimed
@@ -200,9 +240,14 @@ def deliver_due(db: Database, settings: Settings, organisations: List[Organisati
     by_id = {o.id: o for o in organisations}
     sent = 0
     for row in _claim_due(db, now, limit):
-        notice = Notice(row.reference, row.organisation_id, urgency_of(row.urgency), row.handoff_created_at,
-                        f"{settings.public_url}/portaal/aanmeldingen/{row.reference}",
-                        str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.public_url}/notifications/{row.id}")))
+        notice = Notice(
+            row.reference,
+            row.organisation_id,
+            urgency_of(row.urgency),
+            row.handoff_created_at,
+            f"{settings.public_url}/portaal/aanmeldingen/{row.reference}",
+            str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.public_url}/notifications/{row.id}")),
+        )
         try:
             if row.channel == "email":
                 _email(notice, row.target, settings)
@@ -218,10 +263,14 @@ def deliver_due(db: Database, settings: Settings, organisations: List[Organisati
 
 def _sent(db: Database, row) -> None:
     with db.transaction() as session:
-        session.execute(update(notifications).where(notifications.c.id == row.id).values(
-            status="sent", sent_at=datetime.now(timezone.utc), attempts=row.attempts + 1, last_error=None))
-        add_event(session, row.handoff_id, "notified", organisation_id=row.organisation_id,
-                  text=None)
+        session.execute(
+            update(notifications)
+            .where(notifications.c.id == row.id)
+            .values(
+                status="sent", sent_at=datetime.now(timezone.utc), attempts=row.attempts + 1, last_error=None
+            )
+        )
+        add_event(session, row.handoff_id, "notified", organisation_id=row.organisation_id, text=None)
     log.info("notification %s sent by %s for %s", row.id, row.channel, row.reference)
 
 
@@ -229,22 +278,33 @@ def _failed(db: Database, row, error: Exception) -> None:
     attempts = row.attempts + 1
     # The error names the server or HTTP status, never message content (which has no personal data anyway).
     reason = f"{type(error).__name__}: {error}"[:500]
-    values = dict(attempts=attempts, last_error=reason,
-                  next_attempt_at=datetime.now(timezone.utc) + retry_wait(attempts))
+    values = dict(
+        attempts=attempts,
+        last_error=reason,
+        next_attempt_at=datetime.now(timezone.utc) + retry_wait(attempts),
+    )
     if attempts >= MAX_ATTEMPTS:
         values["status"] = "failed"
     with db.transaction() as session:
         session.execute(update(notifications).where(notifications.c.id == row.id).values(**values))
-    log.warning("notification %s by %s for %s failed (attempt %s): %s", row.id, row.channel, row.reference,
-                attempts, reason)
+    log.warning(
+        "notification %s by %s for %s failed (attempt %s): %s",
+        row.id,
+        row.channel,
+        row.reference,
+        attempts,
+        reason,
+    )
 
 
 def problems(db: Database) -> list:
     """Messages that failed at least once and are not sent: for the portal's organisations page."""
-    query = (select(notifications, handoffs.c.reference, handoffs.c.organisation_id)
-             .join(handoffs, handoffs.c.id == notifications.c.handoff_id)
-             .where(notifications.c.status != "sent", notifications.c.attempts > 0)
-             .order_by(notifications.c.created_at.desc()))
+    query = (
+        select(notifications, handoffs.c.reference, handoffs.c.organisation_id)
+        .join(handoffs, handoffs.c.id == notifications.c.handoff_id)
+        .where(notifications.c.status != "sent", notifications.c.attempts > 0)
+        .order_by(notifications.c.created_at.desc())
+    )
     with db.transaction() as session:
         return session.execute(query).all()
 

@@ -2,6 +2,7 @@
 
 No Rasa imports; the database and its migrations are `bot.storage.database`, the tables `bot.storage.schema`.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,8 @@ from sqlalchemy import and_, delete, exc, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.contract import NEW, WITHDRAWN
-from bot.storage.database import Database, StoreUnavailable
 from bot.intake.steps import CONTACT_STEPS, FREE_TEXT_STEPS, Intake
+from bot.storage.database import Database, StoreUnavailable
 from bot.storage.schema import audit_log, handoff_events, handoffs, notifications
 
 __all__ = ["HandoffRecord", "HandoffStore", "StoredHandoff", "StoreUnavailable", "normalise_reference"]
@@ -40,7 +41,7 @@ def normalise_reference(text: str) -> str:
     """A reference as an operator may type it ("ww abc234", "WWABC234", "abc234") in stored form."""
     compact = re.sub(r"[\s-]", "", text.upper())
     if compact.startswith("WW") and len(compact) == len("WW") + REFERENCE_LENGTH:
-        compact = compact[len("WW"):]
+        compact = compact[len("WW") :]
     return REFERENCE_PREFIX + compact
 
 
@@ -116,13 +117,25 @@ def _first(session: Session, *conditions) -> Optional[StoredHandoff]:
     return from_row(dict(row._mapping)) if row else None
 
 
-def add_event(session: Session, handoff_id: int, kind: str, account_id: Optional[int] = None,
-              organisation_id: Optional[str] = None, text: Optional[str] = None) -> None:
+def add_event(
+    session: Session,
+    handoff_id: int,
+    kind: str,
+    account_id: Optional[int] = None,
+    organisation_id: Optional[str] = None,
+    text: Optional[str] = None,
+) -> None:
     """One line on the handoff's timeline, in the caller's transaction."""
-    session.execute(handoff_events.insert().values(
-        handoff_id=handoff_id, at=datetime.now(timezone.utc), kind=kind, account_id=account_id,
-        organisation_id=organisation_id, text=text,
-    ))
+    session.execute(
+        handoff_events.insert().values(
+            handoff_id=handoff_id,
+            at=datetime.now(timezone.utc),
+            kind=kind,
+            account_id=account_id,
+            organisation_id=organisation_id,
+            text=text,
+        )
+    )
 
 
 class HandoffStore(Database):
@@ -186,12 +199,16 @@ class HandoffStore(Database):
                 .values(status=WITHDRAWN, withdrawn_at=datetime.now(timezone.utc), **erased)
             )
             # Notes may repeat what the resident said: erased too; the timeline keeps the fact.
-            session.execute(update(handoff_events).where(handoff_events.c.handoff_id == found.id).values(text=None))
+            session.execute(
+                update(handoff_events).where(handoff_events.c.handoff_id == found.id).values(text=None)
+            )
             assert found.id is not None  # read from the table
             add_event(session, found.id, "withdrawn")
         return True
 
-    def purge_ended(self, days: int, now: Optional[datetime] = None, open_days: Optional[int] = None) -> List[str]:
+    def purge_ended(
+        self, days: int, now: Optional[datetime] = None, open_days: Optional[int] = None
+    ) -> List[str]:
         """Deletes handoffs closed or withdrawn more than `days` ago, with their timeline and outbox, and
         with `open_days` those never closed that came in longer ago than that.
         The audit log keeps the reference and the fact of deletion. Returns the deleted references."""
@@ -199,28 +216,45 @@ class HandoffStore(Database):
         before = now - timedelta(days=days)
         ended = or_(handoffs.c.closed_at < before, handoffs.c.withdrawn_at < before)
         if open_days is not None:
-            never_closed = and_(handoffs.c.closed_at.is_(None), handoffs.c.withdrawn_at.is_(None),
-                                handoffs.c.created_at < now - timedelta(days=open_days))
+            never_closed = and_(
+                handoffs.c.closed_at.is_(None),
+                handoffs.c.withdrawn_at.is_(None),
+                handoffs.c.created_at < now - timedelta(days=open_days),
+            )
             ended = or_(ended, never_closed)
         with self.transaction() as session:
-            rows = session.execute(select(handoffs.c.id, handoffs.c.reference, handoffs.c.organisation_id)
-                                   .where(ended)).all()
+            rows = session.execute(
+                select(handoffs.c.id, handoffs.c.reference, handoffs.c.organisation_id).where(ended)
+            ).all()
             ids = [row.id for row in rows]
             for table in (handoff_events, notifications):
                 session.execute(delete(table).where(table.c.handoff_id.in_(ids)))
             session.execute(delete(handoffs).where(handoffs.c.id.in_(ids)))
             for row in rows:
-                session.execute(audit_log.insert().values(at=datetime.now(timezone.utc), reference=row.reference,
-                                                          organisation_id=row.organisation_id, action="deleted"))
+                session.execute(
+                    audit_log.insert().values(
+                        at=datetime.now(timezone.utc),
+                        reference=row.reference,
+                        organisation_id=row.organisation_id,
+                        action="deleted",
+                    )
+                )
         return [row.reference for row in rows]
 
     @staticmethod
     def _enqueue(session: Session, row: Dict[str, Any], targets: Tuple[Tuple[str, str], ...]) -> None:
         for channel, target in targets:
-            session.execute(notifications.insert().values(
-                handoff_id=row["id"], channel=channel, target=target, status="pending", attempts=0,
-                next_attempt_at=row["created_at"], created_at=row["created_at"],
-            ))
+            session.execute(
+                notifications.insert().values(
+                    handoff_id=row["id"],
+                    channel=channel,
+                    target=target,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=row["created_at"],
+                    created_at=row["created_at"],
+                )
+            )
 
     @staticmethod
     def _find(session: Session, reference: str) -> Optional[StoredHandoff]:

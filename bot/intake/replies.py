@@ -1,4 +1,5 @@
 """What Wegwijs says during the intake and the handoff, built from the text catalogue (bot/catalogue/nl/intake.yml)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,18 +8,30 @@ from typing import Any, Dict, List, Optional
 
 import numpy
 
-from bot.conversation.fallback import topic_titles
-from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
-from bot.conversation.life_domains import life_domains
-from bot.municipality.profile import Municipality
-from bot.conversation.reply import Button, Reply
-from bot.municipality.social_map import Match
-from bot.intake.summary import LABELS, readable, summary_text
 from bot import catalogue
+from bot.conversation.fallback import topic_titles
+from bot.conversation.life_domains import life_domains
+from bot.conversation.reply import Button, Reply
+from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
+from bot.intake.summary import LABELS, readable, summary_text
+from bot.municipality.profile import Municipality
+from bot.municipality.social_map import Match
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 @lru_cache(maxsize=1)
@@ -35,15 +48,22 @@ def ask_life_domains(mentioned: List[str]) -> Reply:
     """Confirm the areas the resident already mentioned, or let them pick one."""
     if mentioned:
         areas = " en ".join(life_domains()[d].label for d in mentioned)
-        return Reply(texts()["life_domains_prefilled"].format(areas=areas),
-                     [Button(texts()["life_domains_prefilled_yes"], "/affirm"),
-                      Button(texts()["life_domains_prefilled_no"], "/deny")])
+        return Reply(
+            texts()["life_domains_prefilled"].format(areas=areas),
+            [
+                Button(texts()["life_domains_prefilled_yes"], "/affirm"),
+                Button(texts()["life_domains_prefilled_no"], "/deny"),
+            ],
+        )
     buttons = [Button(topic_titles()[f"domain_{value}"], choose(value)) for value in life_domains()]
     return Reply(texts()["life_domains_open"], buttons + [Button(texts()["skip"], "/skip")])
 
 
 def ask_consent() -> Reply:
-    return Reply(texts()["consent"], [Button(texts()["consent_yes"], "/affirm"), Button(texts()["consent_no"], "/deny")])
+    return Reply(
+        texts()["consent"],
+        [Button(texts()["consent_yes"], "/affirm"), Button(texts()["consent_no"], "/deny")],
+    )
 
 
 def _button(spec: Dict[str, str]) -> Button:
@@ -68,8 +88,10 @@ def summary(intake: Intake, consent: bool) -> List[Reply]:
     steps = QUESTION_STEPS + (CONTACT_STEPS if consent else ())
     return [
         Reply(summary_text(intake, steps)),
-        Reply(texts()["summary_question"], [Button(texts()["summary_yes"], "/affirm"),
-                                             Button(texts()["summary_change"], "/correct_intake")]),
+        Reply(
+            texts()["summary_question"],
+            [Button(texts()["summary_yes"], "/affirm"), Button(texts()["summary_change"], "/correct_intake")],
+        ),
     ]
 
 
@@ -82,8 +104,11 @@ def correction_question(intake: Intake, consent: bool) -> Reply:
 
 def _organisation_lines(match: Match) -> str:
     organisation = match.organisation
-    lines = [f"{organisation.name}: {organisation.description}", match.explanation(),
-             f"Telefoon: {organisation.contact.phone}"]
+    lines = [
+        f"{organisation.name}: {organisation.description}",
+        match.explanation(),
+        f"Telefoon: {organisation.contact.phone}",
+    ]
     if organisation.capacity_note:
         lines.append(organisation.capacity_note)
     return "\n".join(lines)
@@ -100,7 +125,9 @@ def offer(matches: List[Match], consent: bool, municipality: Municipality) -> Li
     if not consent:
         return replies + [Reply(texts()["offer_without_consent"])] + erased
     buttons = [Button(m.organisation.name, choose(m.organisation.id)) for m in matches]
-    return replies + [Reply(texts()["offer_choose"], buttons + [Button(texts()["offer_no_preference"], choose("none"))])]
+    return replies + [
+        Reply(texts()["offer_choose"], buttons + [Button(texts()["offer_no_preference"], choose("none"))])
+    ]
 
 
 def contact_deadline(today: date, working_days: int) -> date:
@@ -112,16 +139,25 @@ def dutch_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
 
 
-def handoff_done(reference: str, organisation_name: Optional[str], intake: Intake,
-                 municipality: Municipality, today: date) -> List[Reply]:
+def handoff_done(
+    reference: str, organisation_name: Optional[str], intake: Intake, municipality: Municipality, today: date
+) -> List[Reply]:
     desk = municipality.client_support
     deadline = contact_deadline(today, municipality.contact_time.working_days)
     contact = readable(intake, "contact_method")
     return [
-        Reply(texts()["handoff_done"].format(organisation=organisation_name or desk.name, reference=reference,
-                                             deadline=f"op {dutch_date(deadline)}", contact=contact)),
-        Reply(texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone),
-              [Button(texts()["handoff_withdraw_button"], "/withdraw_handoff")]),
+        Reply(
+            texts()["handoff_done"].format(
+                organisation=organisation_name or desk.name,
+                reference=reference,
+                deadline=f"op {dutch_date(deadline)}",
+                contact=contact,
+            )
+        ),
+        Reply(
+            texts()["handoff_withdraw"].format(desk=desk.name, phone=desk.phone),
+            [Button(texts()["handoff_withdraw_button"], "/withdraw_handoff")],
+        ),
         satisfaction_offer(),
     ]
 
@@ -130,8 +166,10 @@ WITHDRAW = "withdraw"
 
 
 def withdraw_confirm(reference: str) -> Reply:
-    return Reply(texts()["withdraw_confirm"].format(reference=reference),
-                 [Button(texts()["withdraw_yes"], choose(WITHDRAW)), Button(texts()["withdraw_no"], "/deny")])
+    return Reply(
+        texts()["withdraw_confirm"].format(reference=reference),
+        [Button(texts()["withdraw_yes"], choose(WITHDRAW)), Button(texts()["withdraw_no"], "/deny")],
+    )
 
 
 def withdraw_done(reference: str) -> Reply:
@@ -146,17 +184,26 @@ def withdraw_none(municipality: Municipality) -> Reply:
 
 def withdraw_unavailable(municipality: Municipality) -> Reply:
     desk = municipality.client_support
-    return Reply(texts()["withdraw_unavailable"].format(desk=desk.name, phone=desk.phone),
-                 [Button(texts()["handoff_retry"], choose(WITHDRAW))])
+    return Reply(
+        texts()["withdraw_unavailable"].format(desk=desk.name, phone=desk.phone),
+        [Button(texts()["handoff_retry"], choose(WITHDRAW))],
+    )
 
 
 def satisfaction_offer() -> Reply:
     """The optional satisfaction questions; 'no' stops, which the conversation rules answer."""
-    return Reply(texts()["satisfaction_offer"], [Button(texts()["satisfaction_yes"], "/start_satisfaction"),
-                                                 Button(texts()["satisfaction_no"], "/stop")])
+    return Reply(
+        texts()["satisfaction_offer"],
+        [
+            Button(texts()["satisfaction_yes"], "/start_satisfaction"),
+            Button(texts()["satisfaction_no"], "/stop"),
+        ],
+    )
 
 
 def handoff_unavailable(municipality: Municipality, retry_payload: str) -> Reply:
     desk = municipality.client_support
-    return Reply(texts()["handoff_unavailable"].format(desk=desk.name, phone=desk.phone),
-                 [Button(texts()["handoff_retry"], retry_payload)])
+    return Reply(
+        texts()["handoff_unavailable"].format(desk=desk.name, phone=desk.phone),
+        [Button(texts()["handoff_retry"], retry_payload)],
+    )

@@ -3,6 +3,7 @@
 Plain data and validation; the conversation that fills it lives in the Rasa form `intake_form`.
 Every step can be skipped: a skipped step holds SKIPPED, so it is not asked again.
 """
+
 from __future__ import annotations
 
 import re
@@ -128,7 +129,10 @@ _CHOICE_PATTERNS = {
         ("ouder", r"\b(moeder|vader|ouders?|mama|papa|mam|pap|schoonmoeder|schoonvader)\b"),
         ("kind", r"\b(zoon|dochter|kind|kinderen)\b"),
         ("partner", r"\b(partner|man|vrouw|echtgeno\w+)\b"),
-        ("familie", r"\b(broer|zus|oma|opa|tante|oom|neef|nicht|familie|kleinkind\w*|kleinzoon|kleindochter)\b"),
+        (
+            "familie",
+            r"\b(broer|zus|oma|opa|tante|oom|neef|nicht|familie|kleinkind\w*|kleinzoon|kleindochter)\b",
+        ),
         ("ander", r"\b(buur\w*|vriend\w*|kennis|collega|iemand anders|ander)\b"),
     ],
     "phase": [
@@ -151,7 +155,10 @@ _CHOICE_PATTERNS = {
     ],
 }
 CHOICE_VALUES = {
-    "relation": RELATIONS, "phase": PHASES, "supporter_kind": SUPPORTER_KINDS, "contact_method": CONTACT_METHODS,
+    "relation": RELATIONS,
+    "phase": PHASES,
+    "supporter_kind": SUPPORTER_KINDS,
+    "contact_method": CONTACT_METHODS,
 }
 
 
@@ -181,8 +188,12 @@ def asks_a_question(text: str) -> bool:
     return bool(_QUESTION.search(text or ""))
 
 
-FREE_TEXT_CHOICES = {"niemand": "niemand", "geen": "geen", "nederlands": "Nederlands",
-                     **{urgency: urgency for urgency in URGENCIES}}
+FREE_TEXT_CHOICES = {
+    "niemand": "niemand",
+    "geen": "geen",
+    "nederlands": "Nederlands",
+    **{urgency: urgency for urgency in URGENCIES},
+}
 
 
 @dataclass(frozen=True)
@@ -255,7 +266,9 @@ def _free_text(answer: Answer) -> Interpretation:
 def interpret(step: str, answer: Answer, intake: Intake, mentioned: List[str]) -> Interpretation:
     """The meaning of an answer to one intake step. `mentioned`: areas told before the intake."""
     if answer.intent == "skip":
-        return Interpretation("no", note="no_consent_note") if step == CONSENT_STEP else Interpretation(SKIPPED)
+        return (
+            Interpretation("no", note="no_consent_note") if step == CONSENT_STEP else Interpretation(SKIPPED)
+        )
     if step in CHOICE_VALUES:
         return _fixed_choice(step, answer)
     if step == "life_domains":
@@ -264,5 +277,7 @@ def interpret(step: str, answer: Answer, intake: Intake, mentioned: List[str]) -
         return _consent(answer)
     if step == "contact_detail":
         detail, method = validate_contact_detail(contact_method_of(intake), answer.text)
-        return Interpretation(detail) if detail else Interpretation(None, retry=f"contact_detail_retry.{method}")
+        return (
+            Interpretation(detail) if detail else Interpretation(None, retry=f"contact_detail_retry.{method}")
+        )
     return _free_text(answer)

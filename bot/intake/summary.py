@@ -1,17 +1,23 @@
 """The intake summary: what the resident told, in short B1 Dutch, so they stay in charge."""
+
 from __future__ import annotations
 
 from typing import List, Tuple
 
 from bot import catalogue
-from bot.intake.steps import Intake
 from bot.conversation.life_domains import life_domains
+from bot.intake.steps import Intake
 
 # What the resident reads per step: the label, and readable values for fixed choices (bot/catalogue/nl/summary.yml).
 LABELS = catalogue.entry("summary.labels")
-CHOICES = {**catalogue.entry("summary.choices"),
-           "urgency": {code: label for code, label in catalogue.entry("handoff.urgency").items()
-                       if code not in ("described", "unknown")}}
+CHOICES = {
+    **catalogue.entry("summary.choices"),
+    "urgency": {
+        code: label
+        for code, label in catalogue.entry("handoff.urgency").items()
+        if code not in ("described", "unknown")
+    },
+}
 NOT_GIVEN = catalogue.text("summary.not_given")
 
 

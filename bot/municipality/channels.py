@@ -1,4 +1,5 @@
 """How residents reach a desk or an organisation: phone, e-mail, website, address, opening hours."""
+
 from __future__ import annotations
 
 from typing import List, Optional

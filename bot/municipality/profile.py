@@ -2,6 +2,7 @@
 
 Validated when loaded; every error names the field it is about, so a wrong file is easy to fix.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,4 +64,3 @@ def load_municipality(path: Path) -> Municipality:
             f"  - {'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         raise ConfigurationError(f"{path}: invalid municipality configuration:\n{problems}") from None
-

@@ -3,6 +3,7 @@
 Matching is a plain ranking with reasons a resident can read: shared areas of life weigh most, then
 target group, the kind of supporter asked for, and language.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -13,15 +14,19 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, conlist, constr, validator
 
 from bot import catalogue
-from bot.municipality.channels import Channels
-from bot.intake.steps import Intake
 from bot.conversation.life_domains import life_domains
+from bot.intake.steps import Intake
+from bot.municipality.channels import Channels
 
 # Codes of the municipality file, with what a resident reads (bot/catalogue/nl/social_map.yml).
 TARGET_GROUPS = catalogue.entry("social_map.target_groups")
 KINDS = catalogue.entry("social_map.kinds")
 # The kind of supporter a resident asked for, as the social map's kind.
-PREFERRED_KIND = {"professional": "formal", "volunteer": "informal", "expert_by_experience": "expert_by_experience"}
+PREFERRED_KIND = {
+    "professional": "formal",
+    "volunteer": "informal",
+    "expert_by_experience": "expert_by_experience",
+}
 MAX_MATCHES = 3
 
 
@@ -123,8 +128,12 @@ def _score(organisation: Organisation, intake: Intake) -> Match:
     shared = [d for d in intake.life_domains if d in organisation.life_domains]
     if shared:
         score += 3 * len(shared)
-        reasons.append(catalogue.text("social_map.helps_with", areas=catalogue.text("social_map.and").join(
-            life_domains()[d].label for d in shared)))
+        reasons.append(
+            catalogue.text(
+                "social_map.helps_with",
+                areas=catalogue.text("social_map.and").join(life_domains()[d].label for d in shared),
+            )
+        )
     groups = [g for g in _groups_for(intake) if g in organisation.target_groups]
     if groups:
         score += 2

@@ -1,23 +1,24 @@
 """The `bot` command: operator and developer tasks.
 
-  bot check-config   validate the settings and the municipality file, check that Rasa and the action
-                     server start on the internal interface with the API token, say which spaCy
-                     pipeline is in use
-  bot chat           chat with the running bot in the terminal (REST channel)
-  bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
-                     the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
-  bot accounts create EMAIL --role ROLE [--organisation ID] | link EMAIL | reset-second-factor EMAIL | list
-                     portal accounts: each new account gets a one-time link to set its password
-  bot notifications run [--once]
-                     send the organisations' notifications (a worker, or once from cron)
-  bot statistics update | purge-conversations
-                     turn recorded conversations into anonymised statistics (idempotent); then erase
-                     the sessions that ended, keeping the statistics (also part of `bot retention run`)
-  bot retention run [--once]
-                     every retention, on a schedule (a process of `bot serve` and the Procfile)
-  bot serve [--profile embedded|production]
-                     start Wegwijs: one machine with SQLite, or scaled out (bot/ops/serve.py)
+bot check-config   validate the settings and the municipality file, check that Rasa and the action
+                   server start on the internal interface with the API token, say which spaCy
+                   pipeline is in use
+bot chat           chat with the running bot in the terminal (REST channel)
+bot handoffs list | show REFERENCE | withdraw REFERENCE | purge [--days N]
+                   the stored handoffs, for the operator (WEGWIJS_DATABASE_URL)
+bot accounts create EMAIL --role ROLE [--organisation ID] | link EMAIL | reset-second-factor EMAIL | list
+                   portal accounts: each new account gets a one-time link to set its password
+bot notifications run [--once]
+                   send the organisations' notifications (a worker, or once from cron)
+bot statistics update | purge-conversations
+                   turn recorded conversations into anonymised statistics (idempotent); then erase
+                   the sessions that ended, keeping the statistics (also part of `bot retention run`)
+bot retention run [--once]
+                   every retention, on a schedule (a process of `bot serve` and the Procfile)
+bot serve [--profile embedded|production]
+                   start Wegwijs: one machine with SQLite, or scaled out (bot/ops/serve.py)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,19 +26,19 @@ import sys
 import uuid
 from datetime import datetime
 from typing import List, Optional
-from zoneinfo import ZoneInfo
 
 import requests
+from zoneinfo import ZoneInfo
 
 from bot.access import audit
+from bot.app_context import AppContext
 from bot.contract import CONVERSATION_HEADER
-from bot.ops import cli_portal
 from bot.handoff.store import HandoffStore, StoredHandoff, normalise_reference
 from bot.intake.steps import SKIPPED
 from bot.municipality.profile import ConfigurationError
-from bot.app_context import AppContext
-from bot.settings import PROJECT_ROOT
+from bot.ops import cli_portal
 from bot.ops.spacy_pipeline import describe
+from bot.settings import PROJECT_ROOT
 
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy" / "nl"
 # The store keeps UTC; an operator reads the time of day where the residents live.
@@ -92,8 +93,12 @@ def chat(args: argparse.Namespace) -> int:
             typed = payloads[int(typed) - 1]
         try:
             # The header lets the production proxy keep the conversation on one Rasa replica.
-            reply = requests.post(url, json={"sender": sender, "message": typed},
-                                  headers={CONVERSATION_HEADER: sender}, timeout=60)
+            reply = requests.post(
+                url,
+                json={"sender": sender, "message": typed},
+                headers={CONVERSATION_HEADER: sender},
+                timeout=60,
+            )
             reply.raise_for_status()
         except requests.RequestException as error:
             print(f"Wegwijs is niet bereikbaar op {args.url} ({error}). Draait 'make run'?", file=sys.stderr)
@@ -101,8 +106,12 @@ def chat(args: argparse.Namespace) -> int:
         payloads = _show(reply.json())
 
 
-STATUS_LABELS = {"new": "nieuw (new)", "picked_up": "opgepakt (picked up)", "closed": "afgesloten (closed)",
-                 "withdrawn": "ingetrokken (withdrawn)"}
+STATUS_LABELS = {
+    "new": "nieuw (new)",
+    "picked_up": "opgepakt (picked up)",
+    "closed": "afgesloten (closed)",
+    "withdrawn": "ingetrokken (withdrawn)",
+}
 CHOICE_LABELS = {
     "chosen": "gekozen door inwoner (chosen)",
     "matched": "voorgesteld (matched)",
@@ -163,10 +172,14 @@ def _details(handoff: StoredHandoff) -> List[tuple]:
         ("Aangemaakt / created", _when(handoff.created_at)),
     ]
     if handoff.withdrawn_at:
-        rows.append(("Ingetrokken / withdrawn", f"{_when(handoff.withdrawn_at)}; vrije tekst en contact gewist"))
+        rows.append(
+            ("Ingetrokken / withdrawn", f"{_when(handoff.withdrawn_at)}; vrije tekst en contact gewist")
+        )
     rows += [
-        ("Organisatie / organisation", f"{handoff.organisation_id or '—'}, "
-                                       f"{CHOICE_LABELS[handoff.organisation_choice]}"),
+        (
+            "Organisatie / organisation",
+            f"{handoff.organisation_id or '—'}, {CHOICE_LABELS[handoff.organisation_choice]}",
+        ),
         ("Gesprek / conversation", handoff.conversation_id),
         ("Toestemming / consent", _when(handoff.consent_at)),
         ("Toestemmingstekst / consent text", handoff.consent_text),
@@ -180,8 +193,14 @@ def handoffs_show(store: HandoffStore, args: argparse.Namespace) -> int:
     if handoff is None:
         return _unknown(args.reference)
     # The operator reads what the resident told, as a supporter does in the portal: that is audited too.
-    audit.write(store, "viewed", actor_label=cli_portal.operator(), organisation_id=handoff.organisation_id,
-                reference=handoff.reference, detail="cli")
+    audit.write(
+        store,
+        "viewed",
+        actor_label=cli_portal.operator(),
+        organisation_id=handoff.organisation_id,
+        reference=handoff.reference,
+        detail="cli",
+    )
     for label, value in _details(handoff):
         print(f"{label:<34}{value}")
     return 0
@@ -203,14 +222,18 @@ def handoffs_withdraw(store: HandoffStore, args: argparse.Namespace) -> int:
 def _handoffs_parser(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
     handoffs_parser = commands.add_parser("handoffs", help="list, show or withdraw stored handoffs")
     handoffs_parser.set_defaults(run=cli_portal.with_database)
-    actions = handoffs_parser.add_subparsers(dest="action_name", metavar="list|show|withdraw|purge", required=True)
+    actions = handoffs_parser.add_subparsers(
+        dest="action_name", metavar="list|show|withdraw|purge", required=True
+    )
     list_parser = actions.add_parser("list", help="the newest handoffs first")
     list_parser.add_argument("--limit", type=int, default=20, help="how many (default: %(default)s)")
     list_parser.set_defaults(action=handoffs_list)
     show_parser = actions.add_parser("show", help="everything stored for one handoff")
     show_parser.add_argument("reference", help="e.g. WW-K7M2QX")
     show_parser.set_defaults(action=handoffs_show)
-    withdraw_parser = actions.add_parser("withdraw", help="the resident withdrew: erase their words and contact")
+    withdraw_parser = actions.add_parser(
+        "withdraw", help="the resident withdrew: erase their words and contact"
+    )
     withdraw_parser.add_argument("reference", help="e.g. WW-K7M2QX")
     withdraw_parser.set_defaults(action=handoffs_withdraw)
     return actions
@@ -220,9 +243,13 @@ def statistics_update(args: argparse.Namespace) -> int:
     from bot.statistics.job import update
 
     result = update(args.tracker_url, args.store, args.context.settings.secret_key)
-    print(f"{result.conversations} gesprekken verwerkt, {result.free_text} teksten ontdaan van persoonsgegevens.")
+    print(
+        f"{result.conversations} gesprekken verwerkt, {result.free_text} teksten ontdaan van persoonsgegevens."
+    )
     if result.skipped_events:
-        print(f"{result.skipped_events} opgeslagen gebeurtenissen waren onleesbaar en zijn overgeslagen (zie de log).")
+        print(
+            f"{result.skipped_events} opgeslagen gebeurtenissen waren onleesbaar en zijn overgeslagen (zie de log)."
+        )
     return 0
 
 
@@ -230,33 +257,44 @@ def statistics_purge(args: argparse.Namespace) -> int:
     from bot.statistics.job import purge
 
     settings = args.context.settings
-    purged = purge(args.tracker_url, args.store, settings.secret_key, settings.conversation_retention_days,
-                   settings.retention.session_minutes)
-    print(f"Afgelopen sessies gewist: {purged.sessions_erased}; om hun leeftijd verwijderd: "
-          f"{purged.sessions_deleted_by_age}. De statistiek blijft bewaard.")
+    purged = purge(
+        args.tracker_url,
+        args.store,
+        settings.secret_key,
+        settings.conversation_retention_days,
+        settings.retention.session_minutes,
+    )
+    print(
+        f"Afgelopen sessies gewist: {purged.sessions_erased}; om hun leeftijd verwijderd: "
+        f"{purged.sessions_deleted_by_age}. De statistiek blijft bewaard."
+    )
     return 0
 
 
 def statistics(args: argparse.Namespace) -> int:
     # The statistics and retention modules are imported by their commands only, not by every `bot` command.
-    from bot.storage.database import StoreUnavailable
-    from bot.statistics.store import StatisticsStore
     from sqlalchemy.exc import OperationalError
 
     from bot.privacy.retention import tracker_environment
+    from bot.statistics.store import StatisticsStore
     from bot.statistics.tracker_events import TrackerStoreConfigError, TrackerStoreMissing, tracker_store_url
+    from bot.storage.database import StoreUnavailable
 
     settings = args.context.settings
     try:
         args.tracker_url = tracker_store_url(settings.endpoints_file, tracker_environment(settings))
-        args.store = StatisticsStore(args.context.handoff_store)  # the context's database, migrated when opened
+        args.store = StatisticsStore(
+            args.context.handoff_store
+        )  # the context's database, migrated when opened
         return args.action(args)
     except TrackerStoreConfigError as error:
         print(error, file=sys.stderr)
         return 2
     except (TrackerStoreMissing, OperationalError) as error:  # first line only: SQL errors carry parameters
-        print(f"De tracker store is niet bereikbaar (tracker store unreachable): {str(error).splitlines()[0]}",
-              file=sys.stderr)
+        print(
+            f"De tracker store is niet bereikbaar (tracker store unreachable): {str(error).splitlines()[0]}",
+            file=sys.stderr,
+        )
         return 2
     except StoreUnavailable as error:
         print(f"De database is niet bereikbaar, probeer het later opnieuw. ({error})", file=sys.stderr)
@@ -268,12 +306,15 @@ def statistics(args: argparse.Namespace) -> int:
 def _statistics_parser(commands: argparse._SubParsersAction) -> None:
     statistics_parser = commands.add_parser("statistics", help="anonymised statistics and retention")
     statistics_parser.set_defaults(run=statistics)
-    actions = statistics_parser.add_subparsers(dest="action_name", metavar="update|purge-conversations",
-                                               required=True)
+    actions = statistics_parser.add_subparsers(
+        dest="action_name", metavar="update|purge-conversations", required=True
+    )
     actions.add_parser("update", help="count new and changed conversations (idempotent)").set_defaults(
-        action=statistics_update)
+        action=statistics_update
+    )
     actions.add_parser("purge-conversations", help="update, then erase the sessions that ended").set_defaults(
-        action=statistics_purge)
+        action=statistics_purge
+    )
 
 
 def retention(args: argparse.Namespace) -> int:
@@ -287,7 +328,10 @@ def retention(args: argparse.Namespace) -> int:
         run_forever(settings)
     failed = [outcome.part for outcome in run_once(settings) if not outcome.ok]
     if failed:
-        print(f"Bewaren en wissen mislukt voor: {', '.join(failed)} (retention failed; see the log).", file=sys.stderr)
+        print(
+            f"Bewaren en wissen mislukt voor: {', '.join(failed)} (retention failed; see the log).",
+            file=sys.stderr,
+        )
     return 2 if failed else 0
 
 
@@ -295,12 +339,15 @@ def _retention_parser(commands: argparse._SubParsersAction) -> None:
     retention_parser = commands.add_parser("retention", help="erase and delete what is past its retention")
     actions = retention_parser.add_subparsers(dest="action_name", metavar="run", required=True)
     run_parser = actions.add_parser("run", help="every WEGWIJS_RETENTION_INTERVAL_SECONDS (or --once)")
-    run_parser.add_argument("--once", action="store_true", help="run once and exit (non-zero when a part failed)")
+    run_parser.add_argument(
+        "--once", action="store_true", help="run once and exit (non-zero when a part failed)"
+    )
     run_parser.set_defaults(run=retention)
 
 
 def serve(args: argparse.Namespace) -> int:
-    from bot.ops.serve import ServeError, serve as start  # imports Jinja2 and redis only when serving
+    from bot.ops.serve import ServeError  # imports Jinja2 and redis only when serving
+    from bot.ops.serve import serve as start
 
     try:
         return start(args.context.settings)
@@ -320,7 +367,9 @@ def parser() -> argparse.ArgumentParser:
     _statistics_parser(commands)
     _retention_parser(commands)
     serve_parser = commands.add_parser("serve", help="start Wegwijs (profile from WEGWIJS_PROFILE in .env)")
-    serve_parser.add_argument("--profile", choices=("embedded", "production"), help="overrides WEGWIJS_PROFILE")
+    serve_parser.add_argument(
+        "--profile", choices=("embedded", "production"), help="overrides WEGWIJS_PROFILE"
+    )
     serve_parser.set_defaults(run=serve)
     return root
 

@@ -1,4 +1,5 @@
 """`bot accounts ...`, `bot notifications ...` and `bot handoffs purge`: the portal's operator tasks."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,12 +8,11 @@ import logging
 import sys
 from typing import Optional
 
-from bot.access import accounts
-from bot.handoff import notifications
-from bot.access import second_factor
-from bot.storage.database import Database, StoreUnavailable
-from bot.handoff.store import HandoffStore
+from bot.access import accounts, second_factor
 from bot.contract import ROLES
+from bot.handoff import notifications
+from bot.handoff.store import HandoffStore
+from bot.storage.database import Database, StoreUnavailable
 
 
 def operator() -> str:
@@ -21,20 +21,25 @@ def operator() -> str:
 
 
 def _print_link(account: accounts.Account, link: str) -> None:
-    print(f"Geef deze link aan {account.email}; daarmee kiest die zelf een wachtwoord. De link werkt één keer, "
-          f"{accounts.PASSWORD_LINK_HOURS // 24} dagen lang:")
+    print(
+        f"Geef deze link aan {account.email}; daarmee kiest die zelf een wachtwoord. De link werkt één keer, "
+        f"{accounts.PASSWORD_LINK_HOURS // 24} dagen lang:"
+    )
     print(link)
 
 
 def accounts_create(db: Database, args: argparse.Namespace) -> int:
     organisations = {o.id for o in args.context.municipality.social_map}
     if args.organisation and args.organisation not in organisations:
-        print(f"Onbekende organisatie: {args.organisation}. Kies uit: {', '.join(sorted(organisations))}",
-              file=sys.stderr)
+        print(
+            f"Onbekende organisatie: {args.organisation}. Kies uit: {', '.join(sorted(organisations))}",
+            file=sys.stderr,
+        )
         return 2
     try:
-        created = accounts.create_account(db, args.email, args.name or args.email, args.role, args.organisation,
-                                          by_label=operator())
+        created = accounts.create_account(
+            db, args.email, args.name or args.email, args.role, args.organisation, by_label=operator()
+        )
     except accounts.AccountError as error:
         print(error, file=sys.stderr)
         return 2
@@ -56,8 +61,12 @@ def accounts_link(db: Database, args: argparse.Namespace) -> int:
     if account is None:
         return 2
     settings = args.context.settings
-    _print_link(account, accounts.new_password_link(db, account, settings.secret_key, settings.public_url,
-                                                    by_label=operator()))
+    _print_link(
+        account,
+        accounts.new_password_link(
+            db, account, settings.secret_key, settings.public_url, by_label=operator()
+        ),
+    )
     return 0
 
 
@@ -67,7 +76,9 @@ def accounts_reset_second_factor(db: Database, args: argparse.Namespace) -> int:
     if account is None:
         return 2
     second_factor.reset(db, account, by_label=operator())
-    print(f"De tweede stap van {account.email} is gewist; bij het volgende inloggen stelt die hem opnieuw in.")
+    print(
+        f"De tweede stap van {account.email} is gewist; bij het volgende inloggen stelt die hem opnieuw in."
+    )
     return 0
 
 
@@ -110,9 +121,12 @@ def with_database(args: argparse.Namespace) -> int:
 def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse._SubParsersAction) -> None:
     accounts_parser = commands.add_parser("accounts", help="portal accounts")
     accounts_parser.set_defaults(run=with_database)
-    actions = accounts_parser.add_subparsers(dest="action_name", metavar="create|link|reset-second-factor|list",
-                                             required=True)
-    create = actions.add_parser("create", help="a new account; prints the one-time link that sets its password")
+    actions = accounts_parser.add_subparsers(
+        dest="action_name", metavar="create|link|reset-second-factor|list", required=True
+    )
+    create = actions.add_parser(
+        "create", help="a new account; prints the one-time link that sets its password"
+    )
     create.add_argument("email")
     create.add_argument("--name", default="")
     create.add_argument("--role", choices=ROLES, required=True)
@@ -121,7 +135,9 @@ def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse
     link = actions.add_parser("link", help="a new one-time link for an account (forgotten password)")
     link.add_argument("email")
     link.set_defaults(action=accounts_link)
-    reset = actions.add_parser("reset-second-factor", help="clear a lost second factor (set up again at login)")
+    reset = actions.add_parser(
+        "reset-second-factor", help="clear a lost second factor (set up again at login)"
+    )
     reset.add_argument("email")
     reset.set_defaults(action=accounts_reset_second_factor)
     actions.add_parser("list", help="every account").set_defaults(action=accounts_list)
@@ -133,6 +149,8 @@ def add_commands(commands: argparse._SubParsersAction, handoff_actions: argparse
     run.add_argument("--once", action="store_true", help="send what is due now and stop (for cron)")
     run.set_defaults(action=notifications_run)
 
-    purge = handoff_actions.add_parser("purge", help="delete handoffs that ended longer ago than the retention")
+    purge = handoff_actions.add_parser(
+        "purge", help="delete handoffs that ended longer ago than the retention"
+    )
     purge.add_argument("--days", type=int, help="default: WEGWIJS_HANDOFF_RETENTION_DAYS")
     purge.set_defaults(run=with_database, action=handoffs_purge)

@@ -9,6 +9,7 @@ FutureWarning, SQLAlchemy's and pyparsing's deprecation warnings) raised in an i
 errors, tracebacks, other warnings, and warnings raised in Wegwijs's own code.
 Ctrl+C is left to honcho: this filter reads on until honcho has said how its processes ended.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,10 @@ import sys
 from typing import Iterable, Iterator
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-NOISE = re.compile(r"^\S*[/\\]site-packages[/\\]\S+:\d+: "
-                   r"(\w*DeprecationWarning|FutureWarning|MovedIn20Warning|RemovedIn20Warning): ")
+NOISE = re.compile(
+    r"^\S*[/\\]site-packages[/\\]\S+:\d+: "
+    r"(\w*DeprecationWarning|FutureWarning|MovedIn20Warning|RemovedIn20Warning): "
+)
 
 
 def quiet(lines: Iterable[str]) -> Iterator[str]:

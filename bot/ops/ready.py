@@ -8,6 +8,7 @@ HTTP status below 500. When one has not answered within the timeout, a line name
 others that did answer); it keeps waiting, and says "ready" when it does come up after all.
 The process then stays idle: honcho stops every process when one of them ends.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,10 @@ def answers(url: str, timeout: float = 2.0) -> bool:
 
 
 def ready_line(open_url: str = PUBLIC) -> str:
-    return (f"Wegwijs is ready: open {open_url} (the supporter portal: {open_url}{PORTAL}; "
-            "chat in a terminal: make chat; stop: Ctrl+C)")
+    return (
+        f"Wegwijs is ready: open {open_url} (the supporter portal: {open_url}{PORTAL}; "
+        "chat in a terminal: make chat; stop: Ctrl+C)"
+    )
 
 
 def failure_line(missing: Sequence[Tuple[str, str]], up: Sequence[Tuple[str, str]], waited: float) -> str:
@@ -57,9 +60,15 @@ def failure_line(missing: Sequence[Tuple[str, str]], up: Sequence[Tuple[str, str
     return line + " Still waiting."
 
 
-def wait_until_ready(servers: Sequence[Tuple[str, str]], timeout: float, out: Optional[TextIO] = None,
-                     interval: float = 1.0, open_url: str = PUBLIC,
-                     clock: Callable[[], float] = time.monotonic, give_up: Optional[float] = None) -> bool:
+def wait_until_ready(
+    servers: Sequence[Tuple[str, str]],
+    timeout: float,
+    out: Optional[TextIO] = None,
+    interval: float = 1.0,
+    open_url: str = PUBLIC,
+    clock: Callable[[], float] = time.monotonic,
+    give_up: Optional[float] = None,
+) -> bool:
     """Polls until every server answers: prints the ready line (True), or the failure line at `timeout`
     and goes on polling until `give_up` seconds (None: for ever); False when it gave up."""
     out = out or sys.stdout
@@ -107,8 +116,9 @@ def main(argv: Sequence[str]) -> int:
         servers = parse_servers(options.servers) if options.servers else default_servers()
     except ValueError as error:
         parser.error(str(error))
-    ready = wait_until_ready(servers, options.timeout, open_url=options.open,
-                             give_up=options.timeout if options.exit else None)
+    ready = wait_until_ready(
+        servers, options.timeout, open_url=options.open, give_up=options.timeout if options.exit else None
+    )
     if options.exit:
         return 0 if ready else 1
     try:

@@ -11,6 +11,7 @@ The profile is chosen by WEGWIJS_PROFILE (`.env`); `embedded` (the default) is `
 server, SQLite. Its settings are read and checked by bot/settings.py (Settings.production), never here. This module renders deploy/nginx.conf.j2 and a Procfile into build/production/ and
 hands both to honcho; the test harness (tests/scale/) uses the same pieces to start and kill processes.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,10 +63,24 @@ class Topology:
     internal_host: str = "127.0.0.1"
 
     @classmethod
-    def default(cls, replicas: int, action_servers: int, public_host: str, public_port: int,
-                internal_host: str = "127.0.0.1") -> "Topology":
-        return cls(public_host, public_port, tuple(range(5006, 5006 + replicas)),
-                   tuple(range(5056, 5056 + action_servers)), 5055, 8000, 5005, internal_host)
+    def default(
+        cls,
+        replicas: int,
+        action_servers: int,
+        public_host: str,
+        public_port: int,
+        internal_host: str = "127.0.0.1",
+    ) -> "Topology":
+        return cls(
+            public_host,
+            public_port,
+            tuple(range(5006, 5006 + replicas)),
+            tuple(range(5056, 5056 + action_servers)),
+            5055,
+            8000,
+            5005,
+            internal_host,
+        )
 
     @property
     def public_url(self) -> str:
@@ -76,8 +91,10 @@ class Topology:
         return f"http://{self.internal_host}:{self.rasa_proxy_port}"
 
     def connections_needed(self) -> int:
-        return (len(self.rasa_ports) * (SQL_POOL_SIZE + SQL_MAX_OVERFLOW)
-                + (len(self.action_ports) + WEB_WORKERS) * HANDOFF_POOL_CONNECTIONS)
+        return (
+            len(self.rasa_ports) * (SQL_POOL_SIZE + SQL_MAX_OVERFLOW)
+            + (len(self.action_ports) + WEB_WORKERS) * HANDOFF_POOL_CONNECTIONS
+        )
 
 
 @dataclass(frozen=True)
@@ -112,8 +129,9 @@ def production_from(settings: Settings) -> Production:
         public_port=production.public_port,
         internal_host=settings.internal_host,
     )
-    return Production(database, tracker, production.redis_url, settings.rasa_token, topology,
-                      production.trusted_proxies)
+    return Production(
+        database, tracker, production.redis_url, settings.rasa_token, topology, production.trusted_proxies
+    )
 
 
 def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
@@ -127,7 +145,11 @@ def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
 
 def environment(production: Production, base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The environment of every process: deploy/endpoints.production.yml reads the ${...} values."""
-    tracker, redis, topology = production.tracker_database, urlparse(production.redis_url), production.topology
+    tracker, redis, topology = (
+        production.tracker_database,
+        urlparse(production.redis_url),
+        production.topology,
+    )
     return {
         **(os.environ if base is None else base),
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -166,7 +188,9 @@ def nginx_binary() -> str:
 def render_nginx(topology: Topology, run_dir: Path) -> Path:
     for name in NGINX_TEMP_DIRS:
         (run_dir / name).mkdir(parents=True, exist_ok=True)
-    templates = Environment(loader=FileSystemLoader(DEPLOY_DIR), undefined=StrictUndefined, keep_trailing_newline=True)
+    templates = Environment(
+        loader=FileSystemLoader(DEPLOY_DIR), undefined=StrictUndefined, keep_trailing_newline=True
+    )
     config = run_dir / "nginx.conf"
     config.write_text(templates.get_template("nginx.conf.j2").render(run_dir=run_dir, **topology.__dict__))
     return config
@@ -174,9 +198,20 @@ def render_nginx(topology: Topology, run_dir: Path) -> Path:
 
 def rasa_command(port: int) -> List[str]:
     """Interface and API token come from the environment (serving/launch.py), never from here."""
-    return [sys.executable, "-m", "serving.launch", "rasa", "--port", str(port), "--model", "models",
-            "--endpoints", str(DEPLOY_DIR / "endpoints.production.yml"),
-            "--credentials", str(DEPLOY_DIR / "credentials.production.yml")]
+    return [
+        sys.executable,
+        "-m",
+        "serving.launch",
+        "rasa",
+        "--port",
+        str(port),
+        "--model",
+        "models",
+        "--endpoints",
+        str(DEPLOY_DIR / "endpoints.production.yml"),
+        "--credentials",
+        str(DEPLOY_DIR / "credentials.production.yml"),
+    ]
 
 
 def actions_command(port: int) -> List[str]:
@@ -184,17 +219,34 @@ def actions_command(port: int) -> List[str]:
 
 
 def nginx_command(run_dir: Path) -> List[str]:
-    return [nginx_binary(), "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"),
-            "-e", str(run_dir / "nginx-error.log")]
+    return [
+        nginx_binary(),
+        "-p",
+        str(run_dir),
+        "-c",
+        str(run_dir / "nginx.conf"),
+        "-e",
+        str(run_dir / "nginx-error.log"),
+    ]
 
 
 def commands(production: Production, run_dir: Path) -> Dict[str, List[str]]:
     topology = production.topology
     processes = {"proxy": nginx_command(run_dir)}
     processes.update({f"rasa{n}": rasa_command(port) for n, port in enumerate(topology.rasa_ports, 1)})
-    processes.update({f"actions{n}": actions_command(port) for n, port in enumerate(topology.action_ports, 1)})
-    processes["web"] = [str(BIN / "gunicorn"), "--workers", str(WEB_WORKERS), "--threads", "4",
-                        "--bind", f"{topology.internal_host}:{topology.web_port}", "bot.web.app:create_app()"]
+    processes.update(
+        {f"actions{n}": actions_command(port) for n, port in enumerate(topology.action_ports, 1)}
+    )
+    processes["web"] = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(WEB_WORKERS),
+        "--threads",
+        "4",
+        "--bind",
+        f"{topology.internal_host}:{topology.web_port}",
+        "bot.web.app:create_app()",
+    ]
     # Retention on a schedule of its own, reading the store the replicas write (bot/privacy/retention.py).
     processes["retention"] = [str(BIN / "bot"), "retention", "run"]
     return processes
@@ -210,14 +262,18 @@ def check_services(production: Production) -> None:
         with engine.connect() as connection:
             limit = int(connection.execute(text("SHOW max_connections")).scalar())
     except Exception as error:
-        raise ServeError(f"PostgreSQL is not reachable at {production.tracker_database!r}: {error}") from error
+        raise ServeError(
+            f"PostgreSQL is not reachable at {production.tracker_database!r}: {error}"
+        ) from error
     finally:
         engine.dispose()
     needed = production.topology.connections_needed()
     if needed > limit - RESERVED_CONNECTIONS:
-        raise ServeError(f"The processes' connection pools need up to {needed} PostgreSQL connections, but "
-                         f"max_connections is {limit} ({RESERVED_CONNECTIONS} kept free): start fewer "
-                         "replicas or action servers, or raise max_connections")
+        raise ServeError(
+            f"The processes' connection pools need up to {needed} PostgreSQL connections, but "
+            f"max_connections is {limit} ({RESERVED_CONNECTIONS} kept free): start fewer "
+            "replicas or action servers, or raise max_connections"
+        )
     try:
         redis.Redis.from_url(production.redis_url, socket_timeout=5).ping()
     except redis.RedisError as error:
@@ -229,14 +285,19 @@ def serve_production(settings: Settings, run_dir: Path = RUN_DIR) -> int:
     check_services(production)
     render_nginx(production.topology, run_dir)
     procfile = run_dir / "Procfile"
-    procfile.write_text("".join(f"{name}: {shlex.join(command)}\n"
-                                for name, command in commands(production, run_dir).items()))
-    print(f"Wegwijs (production profile) starts on {production.topology.public_url}: "
-          f"{len(production.topology.rasa_ports)} Rasa replicas, "
-          f"{len(production.topology.action_ports)} action servers, nginx in front.")
+    procfile.write_text(
+        "".join(f"{name}: {shlex.join(command)}\n" for name, command in commands(production, run_dir).items())
+    )
+    print(
+        f"Wegwijs (production profile) starts on {production.topology.public_url}: "
+        f"{len(production.topology.rasa_ports)} Rasa replicas, "
+        f"{len(production.topology.action_ports)} action servers, nginx in front."
+    )
     honcho = str(BIN / "honcho")
     os.chdir(PROJECT_ROOT)
-    os.execve(honcho, [honcho, "start", "-f", str(procfile), "-d", str(PROJECT_ROOT)], environment(production))
+    os.execve(
+        honcho, [honcho, "start", "-f", str(procfile), "-d", str(PROJECT_ROOT)], environment(production)
+    )
     return 0  # not reached
 
 
@@ -251,8 +312,10 @@ def procfile_problems(procfile: Path) -> List[str]:
         if any(word.split("=", 1)[0] == "--auth-token" for word in words):
             problems.append(f"{name}: the API token is on the command line, where `ps` shows it")
         if any(Path(word).name == "rasa" for word in words) and "run" in words:
-            problems.append(f"{name}: starts Rasa directly (on 0.0.0.0, API without a token); "
-                            "use `python -m serving.launch rasa|actions ...`")
+            problems.append(
+                f"{name}: starts Rasa directly (on 0.0.0.0, API without a token); "
+                "use `python -m serving.launch rasa|actions ...`"
+            )
     return problems
 
 

@@ -5,6 +5,7 @@ outside the package registries), so otherwise the project builds its own pipelin
 language data: Dutch tokenizer rules, stop words and a lookup lemmatizer (spacy-lookups-data).
 Either way the choice is printed and recorded in the pipeline's meta.json.
 """
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ Rasa's own output (and the third-party warnings it brings) goes to the log file;
 logs stay plain), and "trained in N s". When training fails, the whole log is printed and Rasa's
 exit code is kept.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -27,9 +28,15 @@ def elapsed(seconds: float) -> str:
     return f"{seconds // 60} min {seconds % 60:02d} s"
 
 
-def run_with_progress(command: Sequence[str], log_path: Path, out: Optional[TextIO] = None,
-                      tty: Optional[bool] = None, tick: float = 1.0, line_every: float = 60.0,
-                      clock: Callable[[], float] = time.monotonic) -> int:
+def run_with_progress(
+    command: Sequence[str],
+    log_path: Path,
+    out: Optional[TextIO] = None,
+    tty: Optional[bool] = None,
+    tick: float = 1.0,
+    line_every: float = 60.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
     """Runs `command` with its output in `log_path`, reporting progress on `out`; returns its exit code."""
     out = out or sys.stdout
     if tty is None:
@@ -40,7 +47,9 @@ def run_with_progress(command: Sequence[str], log_path: Path, out: Optional[Text
     start = clock()
     next_line = start + line_every
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(list(command), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            list(command), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         while True:
             try:
                 code = process.wait(timeout=tick)

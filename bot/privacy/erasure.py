@@ -10,21 +10,25 @@ coded slots, timestamps and the widget's message ids. It removes what the reside
 messages before it (a summary repeats their words) and every slot that holds typed text.
 No Rasa imports: events are the dicts Rasa stores.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Sequence
 
 from bot import contract
-from bot.intake.steps import FREE_TEXT_STEPS
 from bot.conversation.reply import ERASE_MARK
+from bot.intake.steps import FREE_TEXT_STEPS
 from bot.survey.questionnaire import IMPROVEMENT_STEP, SLOT_PREFIX
 
 # Turns that always erase: the answers to `stop` (in the conversation, intake or survey) and restart.
-ERASING_ACTIONS = frozenset({"utter_stop", "utter_intake_stopped", "utter_satisfaction_stopped", "action_restart"})
+ERASING_ACTIONS = frozenset(
+    {"utter_stop", "utter_intake_stopped", "utter_satisfaction_stopped", "action_restart"}
+)
 # Slots that hold what the resident typed (the free-text intake steps, the contact detail, the
 # improvement answer). Every other slot holds a code, an id or a time the bot chose.
-TYPED_SLOTS = frozenset({f"intake_{step}" for step in FREE_TEXT_STEPS + ("contact_detail",)}
-                        | {SLOT_PREFIX + IMPROVEMENT_STEP})
+TYPED_SLOTS = frozenset(
+    {f"intake_{step}" for step in FREE_TEXT_STEPS + ("contact_detail",)} | {SLOT_PREFIX + IMPROVEMENT_STEP}
+)
 # Entities whose values are codes (button choices, areas of life, relations), not the resident's words.
 CODED_ENTITIES = frozenset({contract.LIFE_DOMAIN, contract.RELATION, contract.CHOICE})
 # The widget's retry check finds an answered message by this id, made in the browser.
@@ -41,10 +45,14 @@ def erase(_: str) -> Optional[str]:
 
 def erases(events: Sequence[Dict]) -> bool:
     """Whether these events (one turn) end with the conversation erased."""
-    return any(event.get("event") == "action" and event.get("name") in ERASING_ACTIONS
-               # a message with Reply.erases set: the offer without consent, a withdrawal that succeeded
-               or event.get("event") == "bot" and (event.get("metadata") or {}).get(ERASE_MARK)
-               for event in events)
+    return any(
+        event.get("event") == "action"
+        and event.get("name") in ERASING_ACTIONS
+        # a message with Reply.erases set: the offer without consent, a withdrawal that succeeded
+        or event.get("event") == "bot"
+        and (event.get("metadata") or {}).get(ERASE_MARK)
+        for event in events
+    )
 
 
 def _metadata(event: Dict) -> Dict:
@@ -58,12 +66,23 @@ def _words(text: object, words: Words) -> Optional[str]:
 def _user(event: Dict, words: Words) -> Dict:
     parse = event.get("parse_data") or {}
     intent = parse.get("intent") or {}
-    entities = [{"entity": e.get("entity"), "value": e.get("value")} for e in parse.get("entities") or []
-                if e.get("entity") in CODED_ENTITIES and isinstance(e.get("value"), str)]
+    entities = [
+        {"entity": e.get("entity"), "value": e.get("value")}
+        for e in parse.get("entities") or []
+        if e.get("entity") in CODED_ENTITIES and isinstance(e.get("value"), str)
+    ]
     text = _words(event.get("text"), words)
-    return {**event, ERASED: True, "text": text, "metadata": _metadata(event),
-            "parse_data": {"intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
-                           "entities": entities, "text": text}}
+    return {
+        **event,
+        ERASED: True,
+        "text": text,
+        "metadata": _metadata(event),
+        "parse_data": {
+            "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
+            "entities": entities,
+            "text": text,
+        },
+    }
 
 
 def scrub(event: Dict, words: Words = erase, bot_text: bool = True) -> Dict:

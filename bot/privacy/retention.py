@@ -13,6 +13,7 @@ It reads the tracker store Rasa is configured with (the profile's endpoints file
 fails is logged (never with what was stored), recorded for the administrator's portal page, and
 makes `--once` exit non-zero; the process itself goes on and tries again at the next interval.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,16 +22,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from sqlalchemy import delete, select
 
-from bot.access.audit import purge_before
-from bot.storage.database import Database
-from bot.handoff.store import HandoffStore
-from bot.storage.schema import retention_status, statistics_free_text
-from bot.settings import Settings
 from bot import catalogue
+from bot.access.audit import purge_before
+from bot.handoff.store import HandoffStore
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.schema import retention_status, statistics_free_text
 
 logger = logging.getLogger(__name__)
 PARTS = ("conversations", "handoffs", "free_text", "audit_log")
@@ -58,20 +59,29 @@ def purge_conversations(settings: Settings, database: Database, now: float):
     from bot.statistics.tracker_events import tracker_store_url
 
     url = tracker_store_url(settings.endpoints_file, tracker_environment(settings))
-    return purge(url, StatisticsStore(database), settings.secret_key, settings.conversation_retention_days,
-                 settings.retention.session_minutes, now)
+    return purge(
+        url,
+        StatisticsStore(database),
+        settings.secret_key,
+        settings.conversation_retention_days,
+        settings.retention.session_minutes,
+        now,
+    )
 
 
 def _conversations(settings: Settings, database: Database, now: float) -> str:
     purged = purge_conversations(settings, database, now)
-    return texts()["done"]["conversations"].format(erased=purged.sessions_erased, by_age=purged.sessions_deleted_by_age)
+    return texts()["done"]["conversations"].format(
+        erased=purged.sessions_erased, by_age=purged.sessions_deleted_by_age
+    )
 
 
 def _handoffs(settings: Settings, database: Database, now: float) -> str:
     store = HandoffStore(settings.database_url)
     try:
-        deleted = store.purge_ended(settings.handoff_retention_days, _moment(now),
-                                    open_days=settings.retention.open_handoff_days)
+        deleted = store.purge_ended(
+            settings.handoff_retention_days, _moment(now), open_days=settings.retention.open_handoff_days
+        )
     finally:
         store.close()
     return texts()["done"]["handoffs"].format(count=len(deleted))
@@ -81,7 +91,9 @@ def _free_text(settings: Settings, database: Database, now: float) -> str:
     # Free text is dated by month: a month goes when all of it is past the retention.
     cutoff = (_moment(now) - timedelta(days=settings.retention.free_text_days)).date().replace(day=1)
     with database.transaction() as session:
-        deleted = session.execute(delete(statistics_free_text).where(statistics_free_text.c.month < cutoff)).rowcount
+        deleted = session.execute(
+            delete(statistics_free_text).where(statistics_free_text.c.month < cutoff)
+        ).rowcount
     return texts()["done"]["free_text"].format(count=deleted)
 
 
@@ -92,12 +104,15 @@ def _audit_log(settings: Settings, database: Database, now: float) -> str:
 
 
 RUNS: Dict[str, Callable[[Settings, Database, float], str]] = {
-    "conversations": _conversations, "handoffs": _handoffs, "free_text": _free_text, "audit_log": _audit_log,
+    "conversations": _conversations,
+    "handoffs": _handoffs,
+    "free_text": _free_text,
+    "audit_log": _audit_log,
 }
 
 
 @lru_cache(maxsize=1)
-def texts() -> Dict[str, object]:
+def texts() -> Dict[str, Any]:
     """The administrator's texts about retention (bot/catalogue/nl/retention.yml)."""
     return catalogue.entry("retention")
 
@@ -116,8 +131,11 @@ def _record(database: Database, outcome: Outcome, now: float) -> None:
     try:
         with database.transaction() as session:
             session.execute(delete(retention_status).where(retention_status.c.part == outcome.part))
-            session.execute(retention_status.insert().values(part=outcome.part, at=_moment(now), ok=outcome.ok,
-                                                             detail=outcome.detail[:500]))
+            session.execute(
+                retention_status.insert().values(
+                    part=outcome.part, at=_moment(now), ok=outcome.ok, detail=outcome.detail[:500]
+                )
+            )
     except Exception as error:  # the database itself is down: the log line is all there is
         logger.error("Retention: could not record the outcome of %s (%s)", outcome.part, _brief(error))
 

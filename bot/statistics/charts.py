@@ -3,6 +3,7 @@
 A suppressed count ("<5") is drawn at zero and labelled "<5": the picture never shows more than the
 table next to it. Colours come from one colour-blind-safe palette.
 """
+
 from __future__ import annotations
 
 import io
@@ -55,8 +56,15 @@ def _grid(axes, figure: Figure) -> None:
     for row, (_, shown_values) in enumerate(figure.rows):
         for column, value in enumerate(shown_values):
             dark = values[row][column] > max(max(line) for line in values) / 2
-            axes.text(column, row, str(value), ha="center", va="center", fontsize=6,
-                      color="white" if dark else "black")
+            axes.text(
+                column,
+                row,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if dark else "black",
+            )
     axes.set_xticks(range(len(figure.columns)))
     axes.set_xticklabels(figure.columns, rotation=0 if len(figure.columns) > 6 else 20, fontsize=7)
     axes.set_yticks(range(len(figure.rows)))

@@ -4,6 +4,7 @@ Only categories leave this module: whitelisted intents, areas of life, coded int
 and step names, counts and durations. Free text leaves only as `FreeText` items, which
 `bot.statistics.deidentify` cleans before they are stored. Nothing here imports Rasa.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,9 +15,15 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import contract
-from bot.intake.steps import PHASES, RELATIONS, SKIPPED
 from bot.conversation.life_domains import domains_in_intent, known_domains
-from bot.survey.questionnaire import IMPROVEMENT_STEP, NOTHING_TO_IMPROVE, SCALE_STEPS, SCALE_VALUES, SLOT_PREFIX
+from bot.intake.steps import PHASES, RELATIONS, SKIPPED
+from bot.survey.questionnaire import (
+    IMPROVEMENT_STEP,
+    NOTHING_TO_IMPROVE,
+    SCALE_STEPS,
+    SCALE_VALUES,
+    SLOT_PREFIX,
+)
 
 # The rights topics of the contract. A payload such as "/anything" becomes an intent name, so only
 # known names are counted: never a string a resident typed.
@@ -24,8 +31,15 @@ RIGHTS_TOPICS = contract.RIGHTS_TOPICS
 # Steps (action and slot names) and channel names are identifiers the bot chose, never free text.
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Bot-side bookkeeping that is not a step a resident sees.
-_NOT_A_STEP = {"action_listen", "action_session_start", "action_deactivate_loop", "action_restart",
-               "action_unlikely_intent", "action_extract_slots", "action_default_ask_affirmation"}
+_NOT_A_STEP = {
+    "action_listen",
+    "action_session_start",
+    "action_deactivate_loop",
+    "action_restart",
+    "action_unlikely_intent",
+    "action_extract_slots",
+    "action_default_ask_affirmation",
+}
 # How a conversation may end on purpose; anything else is a resident who left (a drop-off).
 _CLOSING_INTENTS = contract.CLOSING_INTENTS
 _CLOSING_ACTIONS = {"utter_satisfaction_thanks", "utter_satisfaction_stopped"}
@@ -116,7 +130,9 @@ def _last_step(events: Sequence[dict], slots: Dict[str, Any]) -> Optional[str]:
     requested = _identifier(slots.get("requested_slot"))
     if requested:
         return requested
-    actions = [e.get("name") for e in events if e.get("event") == "action" and e.get("name") not in _NOT_A_STEP]
+    actions = [
+        e.get("name") for e in events if e.get("event") == "action" and e.get("name") not in _NOT_A_STEP
+    ]
     return _identifier(actions[-1]) if actions else None
 
 
@@ -134,7 +150,9 @@ def _coded(value: object, allowed: Tuple[str, ...]) -> Optional[str]:
     return value if isinstance(value, str) and value in allowed else None
 
 
-def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[ConversationStats, List[FreeText]]:
+def summarise(
+    events: Sequence[dict], secret: str, sender_id: str
+) -> Tuple[ConversationStats, List[FreeText]]:
     """One conversation's statistics and the free text meant for improving the bot."""
     user_events = [e for e in events if e.get("event") == "user"]
     intents = [_intent(e) for e in user_events]
@@ -143,8 +161,11 @@ def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[Conv
     first, last = user_events[0]["timestamp"], max(e.get("timestamp") or 0 for e in events)
     key = keyed_hash(secret, "conversation", sender_id, events[0].get("timestamp"))
     relation = _coded(slots.get("intake_relation"), RELATIONS) or _coded(slots.get("relation"), RELATIONS)
-    ended = bool(slots.get(contract.HANDOFF_REFERENCE_SLOT)) or (intents[-1] in _CLOSING_INTENTS) \
+    ended = (
+        bool(slots.get(contract.HANDOFF_REFERENCE_SLOT))
+        or (intents[-1] in _CLOSING_INTENTS)
         or bool(actions & _CLOSING_ACTIONS)
+    )
     improvement = slots.get(SLOT_PREFIX + IMPROVEMENT_STEP)
     stats = ConversationStats(
         key=key,
@@ -168,11 +189,18 @@ def summarise(events: Sequence[dict], secret: str, sender_id: str) -> Tuple[Conv
     return stats, _free_text(user_events, improvement if stats.improvement_given else None, secret, key)
 
 
-def _free_text(user_events: Sequence[dict], improvement: Optional[str], secret: str, key: str) -> List[FreeText]:
+def _free_text(
+    user_events: Sequence[dict], improvement: Optional[str], secret: str, key: str
+) -> List[FreeText]:
     items = [
-        FreeText("not_understood", event.get("text") or "", keyed_hash(secret, key, "not_understood", event["timestamp"]))
+        FreeText(
+            "not_understood",
+            event.get("text") or "",
+            keyed_hash(secret, key, "not_understood", event["timestamp"]),
+        )
         for event in user_events
-        if _intent(event) == contract.NLU_FALLBACK and (event.get("text") or "").strip()
+        if _intent(event) == contract.NLU_FALLBACK
+        and (event.get("text") or "").strip()
         and not (event.get("text") or "").startswith("/")
     ]
     if improvement:

@@ -11,6 +11,7 @@ capitalised word within a sentence (the old rule, kept: "van Boven", "Parijs" ar
 A removed word becomes a tag ([NAAM], [ADRES], [NUMMER], [EMAIL], [WOORD]); a run of one tag is one.
 Measured on the canary set in tests/unit/statistics/test_deidentify.py (README, "Statistics").
 """
+
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List
 
 import yaml
+
 from bot.content import CONTENT_DIR
 
 MAX_CHARACTERS = 300
@@ -67,8 +69,12 @@ def names() -> FrozenSet[str]:
 
 @lru_cache(maxsize=1)
 def places() -> FrozenSet[str]:
-    lists_ = ("locations/residences.txt", "locations/municipalities.txt", "locations/provinces.txt",
-              "locations/streets/streets_bag.txt")
+    lists_ = (
+        "locations/residences.txt",
+        "locations/municipalities.txt",
+        "locations/provinces.txt",
+        "locations/streets/streets_bag.txt",
+    )
     return frozenset().union(*(_deduce_list(name, True) for name in lists_)) - common_words()
 
 
@@ -77,7 +83,9 @@ def vocabulary() -> FrozenSet[str]:
     """Dutch words common enough to identify nobody, minus every name and place deduce knows."""
     from wordfreq import top_n_list, zipf_frequency
 
-    words = {word for word in top_n_list("nl", 60000, wordlist="large") if zipf_frequency(word, "nl") >= MIN_ZIPF}
+    words = {
+        word for word in top_n_list("nl", 60000, wordlist="large") if zipf_frequency(word, "nl") >= MIN_ZIPF
+    }
     return frozenset((words - names() - places() - lists()["mail_words"]) | lists()["keep"])
 
 
@@ -124,7 +132,9 @@ def _spelled_mail(tokens: List[str], tags: List[str]) -> None:
         while start > 0 and _WORD.match(tokens[start - 1]) and at - start < 6:
             start -= 1
         end = at + 1
-        while end < len(tokens) and (tokens[end].lower() in lists()["mail_words"] or tags[end] or end == at + 1):
+        while end < len(tokens) and (
+            tokens[end].lower() in lists()["mail_words"] or tags[end] or end == at + 1
+        ):
             end += 1
         for n in range(start, end):
             tags[n] = "[EMAIL]"
@@ -132,9 +142,13 @@ def _spelled_mail(tokens: List[str], tags: List[str]) -> None:
 
 def _numbers_in_a_row(tokens: List[str], tags: List[str]) -> None:
     """ "een" is a plain word, but not next to a number ("nul zes een twee"); "en" not between two."""
-    plain = [n for n, token in enumerate(tokens) if not tags[n] and token.lower() in lists()["number_words_also_plain"]]
+    plain = [
+        n
+        for n, token in enumerate(tokens)
+        if not tags[n] and token.lower() in lists()["number_words_also_plain"]
+    ]
     for n in plain:
-        around = [tag == "[NUMMER]" for tag in tags[max(0, n - 1):n] + tags[n + 1:n + 2]]
+        around = [tag == "[NUMMER]" for tag in tags[max(0, n - 1) : n] + tags[n + 1 : n + 2]]
         if (all if tokens[n].lower() == "en" else any)(around) and around:
             tags[n] = "[NUMMER]"
 
@@ -143,8 +157,10 @@ def deidentify(text: str) -> str:
     """The text with every word outside the vocabulary, every number and every address replaced by a tag."""
     text = _POSTCODE.sub(" 0000 ", " ".join(text.split())[: MAX_CHARACTERS * 2])
     tokens = _TOKEN.findall(text)
-    tags = [_tag(token, token[0].isupper() and n > 0 and tokens[n - 1] not in _SENTENCE_END)
-            for n, token in enumerate(tokens)]
+    tags = [
+        _tag(token, token[0].isupper() and n > 0 and tokens[n - 1] not in _SENTENCE_END)
+        for n, token in enumerate(tokens)
+    ]
     _spelled_mail(tokens, tags)
     _numbers_in_a_row(tokens, tags)
     kept: List[str] = []

@@ -5,6 +5,7 @@ Idempotent: every run reads all conversations still in the tracker store and rep
 keyed by a keyed hash. A conversation still going on is counted as it stands and corrected by the
 next run. Retention first updates, so no conversation is erased before it was counted.
 """
+
 from __future__ import annotations
 
 import time
@@ -41,14 +42,23 @@ def update(tracker_url: str, store: StatisticsStore, secret: str) -> UpdateResul
     return UpdateResult(conversations, free_text, len(skipped))
 
 
-def purge(tracker_url: str, store: StatisticsStore, secret: str, retention_days: int, session_minutes: int,
-          now: Optional[float] = None) -> Purged:
+def purge(
+    tracker_url: str,
+    store: StatisticsStore,
+    secret: str,
+    retention_days: int,
+    session_minutes: int,
+    now: Optional[float] = None,
+) -> Purged:
     """Counts every conversation, then erases the sessions that ended `session_minutes` ago: deleted, or
     with `retention_days`, de-identified and deleted that many days after they began."""
     if retention_days < 0 or session_minutes < 1:
         raise ValueError("retention is 0 days or more, and a session lasts at least a minute")
     update(tracker_url, store, secret)
     now = time.time() if now is None else now
-    return purge_sessions(tracker_url, ended_before=now - session_minutes * 60,
-                          keep_words=deidentify if retention_days else None,
-                          older_than=now - retention_days * SECONDS_PER_DAY if retention_days else None)
+    return purge_sessions(
+        tracker_url,
+        ended_before=now - session_minutes * 60,
+        keep_words=deidentify if retention_days else None,
+        older_than=now - retention_days * SECONDS_PER_DAY if retention_days else None,
+    )

@@ -3,29 +3,32 @@
 Every figure is a small table (rows x columns). Counts go through `suppression.shown` here, so the
 pages, the charts and the CSV exports only ever receive numbers that may be shown.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from bot import catalogue
 from bot.conversation.fallback import topic_titles
 from bot.conversation.life_domains import life_domains
+from bot.intake.summary import LABELS
 from bot.statistics.store import LOCAL_TIME
 from bot.statistics.suppression import Shown, secondary, share, shown
-from bot.intake.summary import LABELS
-from bot import catalogue
 
 # The texts live in bot/catalogue/nl/dashboard.yml; statements and scale are the survey's own words.
 TEXTS = catalogue.entry("dashboard")
 WEEKDAYS = tuple(TEXTS["weekdays"])
 SCALE_LABELS = tuple(catalogue.entry("satisfaction.scale")[str(score)] for score in range(1, 6))
-STATEMENTS = {step: statement.rstrip(".") for step, statement in catalogue.entry("satisfaction.statements").items()}
+STATEMENTS = {
+    step: statement.rstrip(".") for step, statement in catalogue.entry("satisfaction.statements").items()
+}
 SURVEY_LABELS = {"improvement": TEXTS["improvement"], **STATEMENTS}
 COLUMNS = (TEXTS["conversations"],)
 
-Rows = List[Dict[str, object]]
+Rows = List[Dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Figure:
     shares: Tuple[Optional[str], ...] = ()
 
 
-def _local(row: Dict[str, object]):
+def _local(row: Dict[str, Any]) -> datetime:
     return row["started_hour"].astimezone(LOCAL_TIME)
 
 
@@ -57,8 +60,14 @@ def _about(figure: str) -> Tuple[str, str]:
 def per_day(rows: Rows, start: date, end: date) -> Figure:
     counts = Counter(_local(row).date() for row in rows)
     values = secondary({day.isoformat(): counts[day] for day in _days(start, end)})
-    return Figure("per-dag", *_about("per_day"), COLUMNS,
-                  tuple((day, (value,)) for day, value in values.items()), "time", total=shown(len(rows)))
+    return Figure(
+        "per-dag",
+        *_about("per_day"),
+        COLUMNS,
+        tuple((day, (value,)) for day, value in values.items()),
+        "time",
+        total=shown(len(rows)),
+    )
 
 
 def per_week(rows: Rows, start: date, end: date) -> Figure:
@@ -68,8 +77,14 @@ def per_week(rows: Rows, start: date, end: date) -> Figure:
 
     counts = Counter(week(_local(row).date()) for row in rows)
     values = secondary({label: counts[label] for label in sorted({week(day) for day in _days(start, end)})})
-    return Figure("per-week", *_about("per_week"), COLUMNS,
-                  tuple((label, (value,)) for label, value in values.items()), "time", total=shown(len(rows)))
+    return Figure(
+        "per-week",
+        *_about("per_week"),
+        COLUMNS,
+        tuple((label, (value,)) for label, value in values.items()),
+        "time",
+        total=shown(len(rows)),
+    )
 
 
 def _listed(rows: Rows, column: str, labels: Dict[str, str]) -> Tuple[Tuple[str, Tuple[Shown, ...]], ...]:
@@ -81,15 +96,18 @@ def _listed(rows: Rows, column: str, labels: Dict[str, str]) -> Tuple[Tuple[str,
 
 def areas_of_life(rows: Rows, start: date, end: date) -> Figure:
     labels = {value: domain.label for value, domain in life_domains().items()}
-    return Figure("levensgebieden", *_about("areas_of_life"), COLUMNS, _listed(rows, "life_domains", labels),
-                  "bars")
+    return Figure(
+        "levensgebieden", *_about("areas_of_life"), COLUMNS, _listed(rows, "life_domains", labels), "bars"
+    )
 
 
 def rights_topics(rows: Rows, start: date, end: date) -> Figure:
     from bot.statistics.conversations import RIGHTS_TOPICS
 
     titles = topic_titles()
-    labels = {topic: titles.get(topic, topic.replace("ask_", "").replace("_", " ")) for topic in RIGHTS_TOPICS}
+    labels = {
+        topic: titles.get(topic, topic.replace("ask_", "").replace("_", " ")) for topic in RIGHTS_TOPICS
+    }
     return Figure("onderwerpen", *_about("rights_topics"), COLUMNS, _listed(rows, "topics", labels), "bars")
 
 
@@ -98,34 +116,55 @@ OUTCOMES = tuple(TEXTS["outcomes"].items())
 
 def outcomes(rows: Rows, start: date, end: date) -> Figure:
     counts = [sum(1 for row in rows if row[column]) for column, _ in OUTCOMES]
-    return Figure("afloop", *_about("outcomes"), COLUMNS, tuple((label, (shown(count),)) for (_, label), count
-                                                         in zip(OUTCOMES, counts)),
-                  "bars", total=shown(len(rows)), shares=tuple(share(count, len(rows)) for count in counts))
+    return Figure(
+        "afloop",
+        *_about("outcomes"),
+        COLUMNS,
+        tuple((label, (shown(count),)) for (_, label), count in zip(OUTCOMES, counts)),
+        "bars",
+        total=shown(len(rows)),
+        shares=tuple(share(count, len(rows)) for count in counts),
+    )
 
 
 def step_label(step: Optional[str]) -> str:
     if not step:
         return TEXTS["unknown_step"]
-    for prefix, part in (("intake_", TEXTS["step_parts"]["intake"]), ("satisfaction_", TEXTS["step_parts"]["satisfaction"])):
+    for prefix, part in (
+        ("intake_", TEXTS["step_parts"]["intake"]),
+        ("satisfaction_", TEXTS["step_parts"]["satisfaction"]),
+    ):
         if step.startswith(prefix):
-            name = step[len(prefix):]
+            name = step[len(prefix) :]
             return f"{part}: {LABELS.get(name) or SURVEY_LABELS.get(name, name)}"
     return step
 
 
 def drop_off(rows: Rows, start: date, end: date) -> Figure:
     left = [row for row in rows if row["dropped_off"]]
-    counts: Dict[str, int] = Counter(step_label(row["last_step"]) for row in left)
+    counts: Counter = Counter(step_label(row["last_step"]) for row in left)
     # One step per conversation and a total shown: a lone suppressed cell would be derivable.
     values = secondary(dict(counts.most_common()))
-    return Figure("afhaakpunten", *_about("drop_off"), COLUMNS, tuple((label, (value,)) for label, value in values.items()),
-                  "bars", total=shown(len(left)))
+    return Figure(
+        "afhaakpunten",
+        *_about("drop_off"),
+        COLUMNS,
+        tuple((label, (value,)) for label, value in values.items()),
+        "bars",
+        total=shown(len(left)),
+    )
 
 
 def crisis(rows: Rows, start: date, end: date) -> Figure:
     count = sum(1 for row in rows if row["crisis"])
-    return Figure("crisis", *_about("crisis"),
-                  COLUMNS, ((TEXTS["figures"]["crisis"]["row"], (shown(count),)),), "bars", total=shown(len(rows)))
+    return Figure(
+        "crisis",
+        *_about("crisis"),
+        COLUMNS,
+        ((TEXTS["figures"]["crisis"]["row"], (shown(count),)),),
+        "bars",
+        total=shown(len(rows)),
+    )
 
 
 def satisfaction(rows: Rows, start: date, end: date) -> Figure:
@@ -140,14 +179,27 @@ def satisfaction(rows: Rows, start: date, end: date) -> Figure:
 def hour_of_week(rows: Rows, start: date, end: date) -> Figure:
     counts = Counter((_local(row).weekday(), _local(row).hour) for row in rows)
     values = secondary({(day, hour): counts[(day, hour)] for day in range(7) for hour in range(24)})
-    return Figure("weekuren", *_about("hour_of_week"), tuple(f"{hour:02d}" for hour in range(24)),
-                  tuple((label, tuple(values[(day, hour)] for hour in range(24)))
-                        for day, label in enumerate(WEEKDAYS)), "grid", total=shown(len(rows)))
+    return Figure(
+        "weekuren",
+        *_about("hour_of_week"),
+        tuple(f"{hour:02d}" for hour in range(24)),
+        tuple(
+            (label, tuple(values[(day, hour)] for hour in range(24))) for day, label in enumerate(WEEKDAYS)
+        ),
+        "grid",
+        total=shown(len(rows)),
+    )
 
 
 FIGURES: Dict[str, Callable[[Rows, date, date], Figure]] = {
-    "per-dag": per_day, "per-week": per_week, "levensgebieden": areas_of_life, "onderwerpen": rights_topics,
-    "afloop": outcomes, "afhaakpunten": drop_off, "crisis": crisis, "tevredenheid": satisfaction,
+    "per-dag": per_day,
+    "per-week": per_week,
+    "levensgebieden": areas_of_life,
+    "onderwerpen": rights_topics,
+    "afloop": outcomes,
+    "afhaakpunten": drop_off,
+    "crisis": crisis,
+    "tevredenheid": satisfaction,
     "weekuren": hour_of_week,
 }
 
@@ -159,7 +211,9 @@ def figures(rows: Rows, start: date, end: date, slugs: Iterable[str] = FIGURES) 
 def csv_rows(figure: Figure) -> Sequence[Sequence[object]]:
     """The figure as CSV rows: a header, one row per label, and the total when there is one."""
     header = ["", *figure.columns] + ([TEXTS["share"]] if figure.shares else [])
-    body = [[label, *values] + ([figure.shares[n] or ""] if figure.shares else [])
-            for n, (label, values) in enumerate(figure.rows)]
+    body = [
+        [label, *values] + ([figure.shares[n] or ""] if figure.shares else [])
+        for n, (label, values) in enumerate(figure.rows)
+    ]
     footer = [[TEXTS["total"], figure.total]] if figure.total is not None else []
     return [header, *body, *footer]

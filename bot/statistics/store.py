@@ -1,17 +1,18 @@
 """The statistics tables: replace a conversation's row, add de-identified free text, read a period."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import Dict, List, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exc, select
+from zoneinfo import ZoneInfo
 
-from bot.storage.database import Database
 from bot.statistics.conversations import ConversationStats, FreeText
-from bot.survey.questionnaire import SCALE_STEPS
+from bot.storage.database import Database
 from bot.storage.schema import statistics_conversations, statistics_free_text
+from bot.survey.questionnaire import SCALE_STEPS
 
 # Periods are chosen in the municipality's time; the tables keep UTC.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
@@ -28,8 +29,10 @@ def _row(stats: ConversationStats) -> Dict[str, object]:
 
 def local_bounds(start: date, end: date) -> tuple:
     """From the start of `start` to the end of `end`, local time, as aware datetimes."""
-    return (datetime.combine(start, time(), LOCAL_TIME),
-            datetime.combine(end + timedelta(days=1), time(), LOCAL_TIME))
+    return (
+        datetime.combine(start, time(), LOCAL_TIME),
+        datetime.combine(end + timedelta(days=1), time(), LOCAL_TIME),
+    )
 
 
 class StatisticsStore:
@@ -43,12 +46,20 @@ class StatisticsStore:
             table = statistics_conversations
             session.execute(delete(table).where(table.c.conversation_key == stats.key))
             session.execute(table.insert().values(**_row(stats)))
-            known = set(session.execute(select(statistics_free_text.c.item_key).where(
-                statistics_free_text.c.item_key.in_([item.key for item in free_text]))).scalars())
+            known = set(
+                session.execute(
+                    select(statistics_free_text.c.item_key).where(
+                        statistics_free_text.c.item_key.in_([item.key for item in free_text])
+                    )
+                ).scalars()
+            )
             for item in free_text:
                 if item.key not in known:
-                    session.execute(statistics_free_text.insert().values(
-                        item_key=item.key, kind=item.kind, month=month, text=item.text))
+                    session.execute(
+                        statistics_free_text.insert().values(
+                            item_key=item.key, kind=item.kind, month=month, text=item.text
+                        )
+                    )
 
     def save_once(self, stats: ConversationStats, free_text: Sequence[FreeText]) -> None:
         """`save`, tolerating another run of the job that saved the same conversation just now."""
@@ -67,8 +78,10 @@ class StatisticsStore:
     def free_text(self, start: date, end: date) -> List[Dict[str, object]]:
         """De-identified free text of the months the period touches, newest month first."""
         table = statistics_free_text
-        query = (select(table.c.kind, table.c.month, table.c.text)
-                 .where(table.c.month >= start.replace(day=1), table.c.month <= end)
-                 .order_by(table.c.month.desc(), table.c.kind, table.c.id))
+        query = (
+            select(table.c.kind, table.c.month, table.c.text)
+            .where(table.c.month >= start.replace(day=1), table.c.month <= end)
+            .order_by(table.c.month.desc(), table.c.kind, table.c.id)
+        )
         with self.database.transaction() as session:
             return [dict(row._mapping) for row in session.execute(query)]

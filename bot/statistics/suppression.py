@@ -4,6 +4,7 @@ Any count below THRESHOLD is shown as "<5", in every output (pages, charts, tabl
 resident can be singled out. Zero is suppressed too: "nobody from this group" can also identify.
 Every output goes through `shown()`; charts draw a suppressed bar at height zero, labelled "<5".
 """
+
 from __future__ import annotations
 
 from typing import Dict, Hashable, Optional, TypeVar, Union

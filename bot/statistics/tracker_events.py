@@ -3,6 +3,7 @@
 The location comes from the same endpoints file the Rasa server reads (`tracker_store:`), with the
 same `${ENV_VAR}` substitution, so the statistics job and Rasa cannot disagree on it.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,8 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 import yaml
 from pydantic import BaseModel, StrictFloat, StrictInt, StrictStr
-from sqlalchemy import bindparam, create_engine, event as sqlalchemy_events, text
+from sqlalchemy import bindparam, create_engine, text
+from sqlalchemy import event as sqlalchemy_events
 from sqlalchemy.engine import URL, Engine, make_url
 
 from bot.privacy import erasure
@@ -60,9 +62,15 @@ def tracker_store_url(endpoints_file: Path, environ: Optional[Mapping[str, str]]
         path = Path(database)
         return f"sqlite:///{path if path.is_absolute() else PROJECT_ROOT / path}"
     port = config.get("port")
-    url = URL.create(dialect, username=config.get("username"), password=config.get("password"),
-                     host=config.get("url"), port=int(port) if port else None, database=database,
-                     query=config.get("query") or {})
+    url = URL.create(
+        dialect,
+        username=config.get("username"),
+        password=config.get("password"),
+        host=config.get("url"),
+        port=int(port) if port else None,
+        database=database,
+        query=config.get("query") or {},
+    )
     return url.render_as_string(hide_password=False)
 
 
@@ -101,7 +109,9 @@ def _checked_engine(url: str) -> Engine:
     engine = _engine(url)
     if not _has_events(engine):
         engine.dispose()
-        raise TrackerStoreMissing(f"the tracker store has no '{EVENTS_TABLE}' table: is Rasa configured with it?")
+        raise TrackerStoreMissing(
+            f"the tracker store has no '{EVENTS_TABLE}' table: is Rasa configured with it?"
+        )
     return engine
 
 
@@ -145,7 +155,9 @@ def readable_event(data: object) -> Optional[Dict]:
     return event
 
 
-def conversations_by_sender(url: str, skipped: Optional[List[int]] = None) -> Iterator[Tuple[str, List[Dict]]]:
+def conversations_by_sender(
+    url: str, skipped: Optional[List[int]] = None
+) -> Iterator[Tuple[str, List[Dict]]]:
     """Every sender's events in order. An event that cannot be read is left out, its id logged
     (never its content) and added to `skipped`."""
     engine = _checked_engine(url)
@@ -204,7 +216,12 @@ def _sessions(rows, skipped: List[int]) -> Iterator[Tuple[str, List[Session]]]:
         sessions: List[Session] = []
         for _, row_id, data in sender_rows:
             event = readable_event(data)
-            if not sessions or event and sessions[-1].events and _starts_session(event, sessions[-1].events[-1]):
+            if (
+                not sessions
+                or event
+                and sessions[-1].events
+                and _starts_session(event, sessions[-1].events[-1])
+            ):
                 sessions.append(Session([], []))
             if event is None:
                 _unreadable(row_id, skipped)
@@ -217,15 +234,21 @@ def _sessions(rows, skipped: List[int]) -> Iterator[Tuple[str, List[Session]]]:
 
 def _delete(connection, ids: List[int]) -> None:
     for start in range(0, len(ids), 500):
-        connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE id IN :ids").bindparams(
-            bindparam("ids", expanding=True)), {"ids": ids[start:start + 500]})
+        connection.execute(
+            text(f"DELETE FROM {EVENTS_TABLE} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids[start : start + 500]},
+        )
 
 
 def _rewritten(session: Session, words: Words) -> List[Dict]:
     """The rows of an ended session whose words change: de-identified once (later runs change nothing)."""
-    return [{"id": row_id, "data": json.dumps(after)} for row_id, before, after
-            in zip(session.ids, session.events, erasure.scrubbed(session.events, words, answer_kept=False))
-            if after != before]
+    return [
+        {"id": row_id, "data": json.dumps(after)}
+        for row_id, before, after in zip(
+            session.ids, session.events, erasure.scrubbed(session.events, words, answer_kept=False)
+        )
+        if after != before
+    ]
 
 
 @dataclass(frozen=True)
@@ -234,7 +257,9 @@ class Purged:
     sessions_deleted_by_age: int
 
 
-def purge_sessions(url: str, ended_before: float, keep_words: Optional[Words], older_than: Optional[float]) -> Purged:
+def purge_sessions(
+    url: str, ended_before: float, keep_words: Optional[Words], older_than: Optional[float]
+) -> Purged:
     """Retention of the tracker store (bot/privacy/retention.py says when).
 
     A session ended when a newer one started or its last event is older than `ended_before`. Without
@@ -251,7 +276,9 @@ def purge_sessions(url: str, ended_before: float, keep_words: Optional[Words], o
     erased = by_age = 0
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")).all()
+            rows = connection.execute(
+                text(f"SELECT sender_id, id, data FROM {EVENTS_TABLE} ORDER BY sender_id, id")
+            ).all()
         for _, sessions in _sessions(rows, skipped):
             for number, session in enumerate(sessions):
                 ended = number < len(sessions) - 1 or session.last < ended_before

@@ -4,6 +4,7 @@ SQLite for a single machine, PostgreSQL in production; the schema comes from the
 `bot/storage/migrations/` (`Database.migrate()`), never from `create_all`, so both stay in step.
 No engine at import time: it is created when the database is first used.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -99,7 +100,9 @@ class Database:
         try:
             with _MIGRATING, self._sqlite_file_lock(), self.engine.begin() as connection:
                 if connection.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except _UNAVAILABLE as error:

@@ -2,6 +2,7 @@
 
 Mirrors the migrations in `bot/storage/migrations/versions/`; a test checks the two do not drift apart.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -127,8 +128,13 @@ recovery_codes = Table(
     "recovery_codes",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("account_id", Integer, ForeignKey("accounts.id", name="fk_recovery_codes_account"), nullable=False,
-           index=True),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", name="fk_recovery_codes_account"),
+        nullable=False,
+        index=True,
+    ),
     Column("code_hash", String(128), nullable=False),
     Column("used_at", UTCDateTime()),
 )
@@ -139,8 +145,13 @@ portal_sessions = Table(
     "portal_sessions",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("account_id", Integer, ForeignKey("accounts.id", name="fk_portal_sessions_account"), nullable=False,
-           index=True),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", name="fk_portal_sessions_account"),
+        nullable=False,
+        index=True,
+    ),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("last_seen_at", UTCDateTime(), nullable=False),
     # Empty while only the password was given: the session opens no page until the second factor.
@@ -153,8 +164,13 @@ handoff_events = Table(
     "handoff_events",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("handoff_id", Integer, ForeignKey("handoffs.id", name="fk_handoff_events_handoff"),
-           nullable=False, index=True),
+    Column(
+        "handoff_id",
+        Integer,
+        ForeignKey("handoffs.id", name="fk_handoff_events_handoff"),
+        nullable=False,
+        index=True,
+    ),
     Column("at", UTCDateTime(), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("account_id", Integer),

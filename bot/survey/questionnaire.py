@@ -1,17 +1,17 @@
 """The satisfaction survey (section 10 of the domain facts): three statements on a 1-5 scale and
 an open improvement question. Every step is optional: a skipped step holds SKIPPED.
 """
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from typing import Any, Dict, Optional
 
-
-from bot.contract import DENY, SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
-from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
-from bot.conversation.reply import Button, Reply
 from bot import catalogue
+from bot.contract import DENY, SATISFACTION_SLOT_PREFIX, SURVEY_INTERRUPTIONS
+from bot.conversation.reply import Button, Reply
+from bot.intake.steps import FREE_TEXT_LIMIT, SKIPPED
 
 SCALE_STEPS = ("helped", "own_choices", "recommend")
 IMPROVEMENT_STEP = "improvement"
@@ -74,7 +74,10 @@ def question(step: str) -> Reply:
     number = {"number": STEPS.index(step) + 1, "count": len(STEPS)}
     way_out = [Button(content["skip"], "/skip"), Button(content["stop"], "/stop")]
     if step == IMPROVEMENT_STEP:
-        return Reply(content["improvement"].format(**number), [Button(content["nothing_to_improve"], "/deny")] + way_out)
+        return Reply(
+            content["improvement"].format(**number),
+            [Button(content["nothing_to_improve"], "/deny")] + way_out,
+        )
     scale = [Button(label, '/choose{"choice": "%s"}' % value) for value, label in content["scale"].items()]
-    text = f"{content['statement_intro'].format(**number)}\n\"{content['statements'][step]}\""
+    text = f'{content["statement_intro"].format(**number)}\n"{content["statements"][step]}"'
     return Reply(text, scale + way_out)

@@ -4,6 +4,7 @@ Each part is a blueprint in its own package (the supporter portal; more parts re
 Rasa's own HTTP API is not part of it: it stays on localhost, behind this edge. Every template reads
 its texts from the text catalogue (bot/catalogue) through the Jinja globals `text` and `entry`.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -13,10 +14,9 @@ from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import catalogue
-from bot.web import dashboard
-from bot.web import portal
 from bot.app_context import AppContext
 from bot.settings import Settings
+from bot.web import dashboard, portal
 from bot.web.widget import register as register_widget
 
 

@@ -5,6 +5,7 @@ response headers, and with different strategies that reads a counter of the wron
 instance, one storage (`WEGWIJS_RATE_LIMIT_STORAGE`: Redis in production, so every worker counts
 the same), and moving windows for every limit.
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Starts the real action server and Rasa server (newest model) on free ports for a test session."""
+
 import os
 import subprocess
 import sys
@@ -10,7 +11,8 @@ import pytest
 import requests
 import yaml
 
-from tools.cluster import RedisServer, Unavailable, free_port, wait_for_start as wait_until
+from tools.cluster import RedisServer, Unavailable, free_port
+from tools.cluster import wait_for_start as wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -18,6 +20,7 @@ BIN = Path(sys.executable).parent
 LAUNCH = [sys.executable, "-m", "serving.launch"]
 # The `limited` web server's rate limits: requests per client address, messages per conversation.
 PER_ADDRESS, PER_CONVERSATION = 6, 3
+
 
 class Servers:
     def __init__(self, tmp: Path) -> None:
@@ -34,10 +37,14 @@ class Servers:
         # test's own, for the statistics tests.
         self.tracker_db = tmp / "tracker.db"
         tracker_store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
-        self.endpoints.write_text(yaml.safe_dump({
-            "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
-            "tracker_store": {**tracker_store, "db": str(self.tracker_db)},
-        }))
+        self.endpoints.write_text(
+            yaml.safe_dump(
+                {
+                    "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+                    "tracker_store": {**tracker_store, "db": str(self.tracker_db)},
+                }
+            )
+        )
 
     @property
     def env(self) -> dict:
@@ -54,33 +61,69 @@ class Servers:
 
     def _start(self, name: str, command: List[str], env: Optional[dict] = None) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "wb")
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env or self.env)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env or self.env
+        )
         self.processes.append(process)
         return process
 
     def start_actions(self) -> None:
-        process = self._start("actions", [*LAUNCH, "actions", "--actions", "actions", "--port", str(self.action_port)])
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
-                   process, "the action server")
+        process = self._start(
+            "actions", [*LAUNCH, "actions", "--actions", "actions", "--port", str(self.action_port)]
+        )
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health", timeout=2).ok,
+            process,
+            "the action server",
+        )
 
     def stop_actions(self) -> None:
         self.processes[0].terminate()
         self.processes[0].wait(30)
 
     def start_rasa(self) -> None:
-        process = self._start("rasa", [*LAUNCH, "rasa", "--port", str(self.rasa_port), "--model", "models",
-                                       "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"])
+        process = self._start(
+            "rasa",
+            [
+                *LAUNCH,
+                "rasa",
+                "--port",
+                str(self.rasa_port),
+                "--model",
+                "models",
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                "credentials.yml",
+            ],
+        )
         status = f"http://127.0.0.1:{self.rasa_port}/status?token={self.rasa_token}"
-        wait_until(lambda: bool(requests.get(status, timeout=2).json().get("model_file")), process, "the Rasa server")
+        wait_until(
+            lambda: bool(requests.get(status, timeout=2).json().get("model_file")), process, "the Rasa server"
+        )
 
     def start_web(self, port: Optional[int] = None, **settings: str) -> subprocess.Popen:
         """The web server (portal, widget) as `make run` starts it: gunicorn with the Flask app; another
         one on `port` with other settings (WEGWIJS_...) when given."""
         name = f"web-{port}" if port else "web"
         port = port or self.web_port
-        process = self._start(name, [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
-                                              f"127.0.0.1:{port}", "bot.web.app:create_app()"], {**self.env, **settings})
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, process, "the web server")
+        process = self._start(
+            name,
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "bot.web.app:create_app()",
+            ],
+            {**self.env, **settings},
+        )
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, process, "the web server"
+        )
         return process
 
     def stop(self) -> None:
@@ -110,8 +153,11 @@ def unthrottled(servers):
     """A second web server in front of the same Rasa with rate limits no test's burst reaches: for
     tests of what the door does with a message, not of how many may come. Its URL."""
     port = free_port()
-    process = servers.start_web(port, WEGWIJS_WIDGET_LIMIT_ADDRESS="100000 per minute",
-                                WEGWIJS_WIDGET_LIMIT_CONVERSATION="100000 per minute")
+    process = servers.start_web(
+        port,
+        WEGWIJS_WIDGET_LIMIT_ADDRESS="100000 per minute",
+        WEGWIJS_WIDGET_LIMIT_CONVERSATION="100000 per minute",
+    )
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -129,10 +175,13 @@ def limited(servers, tmp_path_factory):
         pytest.skip(f"needs redis-server: {error}")
     redis_server.start()
     port = free_port()
-    process = servers.start_web(port, WEGWIJS_RATE_LIMIT_STORAGE=redis_server.url.rsplit("/", 1)[0] + "/6",
-                                WEGWIJS_WIDGET_LIMIT_ADDRESS=f"{PER_ADDRESS} per minute",
-                                WEGWIJS_WIDGET_LIMIT_CONVERSATION=f"{PER_CONVERSATION} per minute",
-                                WEGWIJS_WIDGET_RELAY_TIMEOUT="90")
+    process = servers.start_web(
+        port,
+        WEGWIJS_RATE_LIMIT_STORAGE=redis_server.url.rsplit("/", 1)[0] + "/6",
+        WEGWIJS_WIDGET_LIMIT_ADDRESS=f"{PER_ADDRESS} per minute",
+        WEGWIJS_WIDGET_LIMIT_CONVERSATION=f"{PER_CONVERSATION} per minute",
+        WEGWIJS_WIDGET_RELAY_TIMEOUT="90",
+    )
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -1,4 +1,5 @@
 """A resident's whole way through the intake, over the REST channel, ending in a stored handoff."""
+
 import re
 from typing import List
 
@@ -20,17 +21,30 @@ def intake_up_to_the_choice(resident, urgency: str = "Zo snel mogelijk") -> List
     replies = press(resident, replies, "op een rij")
     replies = press(resident, replies, "Voor mijzelf")
     replies = press(resident, replies, "Ja, dat klopt")
-    for answer in ("ik heb een betalingsachterstand en krijg steeds brieven",
-                   "dat ik in mijn huis kan blijven wonen", "een betalingsregeling"):
+    for answer in (
+        "ik heb een betalingsachterstand en krijg steeds brieven",
+        "dat ik in mijn huis kan blijven wonen",
+        "een betalingsregeling",
+    ):
         replies = resident.says(answer)
-    for button in ("Niemand", "Ik kijk wat er mogelijk is", urgency, "Maakt niet uit", "Nederlands", "Nee",
-                   "Ja, dat mag", "Telefoon"):
+    for button in (
+        "Niemand",
+        "Ik kijk wat er mogelijk is",
+        urgency,
+        "Maakt niet uit",
+        "Nederlands",
+        "Nee",
+        "Ja, dat mag",
+        "Telefoon",
+    ):
         replies = press(resident, replies, button)
     replies = resident.says("06-12345678")
     return press(resident, replies, "Ja, dit klopt")
 
 
-def complete_intake(resident, organisation: str = "GeldWijs", urgency: str = "Zo snel mogelijk") -> List[dict]:
+def complete_intake(
+    resident, organisation: str = "GeldWijs", urgency: str = "Zo snel mogelijk"
+) -> List[dict]:
     """The intake with an organisation chosen; returns the last replies."""
     return press(resident, intake_up_to_the_choice(resident, urgency), organisation)
 

@@ -1,5 +1,6 @@
 """A browser on the real portal over HTTP: a cookie session that fills in forms with their CSRF token
 and logs in as people do, with the password and then the code from their authenticator app."""
+
 import re
 import secrets
 from datetime import datetime, timezone
@@ -13,13 +14,20 @@ from bot.storage.database import Database
 from tests.unit.portal_support import PASSWORD, SECRETS, enrol, set_password
 
 
-def ready_account(database_url: str, secret_key: str, role: str, organisation: Optional[str] = None,
-                  email: Optional[str] = None) -> accounts.Account:
+def ready_account(
+    database_url: str,
+    secret_key: str,
+    role: str,
+    organisation: Optional[str] = None,
+    email: Optional[str] = None,
+) -> accounts.Account:
     """An account whose owner used their one-time link and set up the app (SECRETS has its secret)."""
     db = Database(database_url)
     db.migrate()
     email = email or f"{role}-{organisation or 'gemeente'}-{secrets.token_hex(3)}@e2e.example"
-    account = accounts.create_account(db, email, f"{role.title()} {organisation or ''}".strip(), role, organisation)
+    account = accounts.create_account(
+        db, email, f"{role.title()} {organisation or ''}".strip(), role, organisation
+    )
     set_password(db, account, secret_key=secret_key)
     enrol(db, account, datetime.now(timezone.utc), secret_key)
     db.close()

@@ -5,6 +5,7 @@ with low limits (the `limited` fixture) shows the rate limits, the relay's bound
 and expiring tokens. Other client addresses are
 other loopback addresses (127.0.0.x): no test traffic goes to any other address of the machine.
 """
+
 import os
 import signal
 import time
@@ -34,9 +35,14 @@ def start(session: requests.Session, url: str) -> requests.Response:
     return session.post(f"{url}/widget/api/conversations", json={}, timeout=30)
 
 
-def say(session: requests.Session, url: str, token: str, text: str = "kost het geld?", **extra) -> requests.Response:
-    return session.post(f"{url}/widget/api/messages", timeout=120,
-                        json={"token": token, "message_id": uuid.uuid4().hex, "text": text, **extra})
+def say(
+    session: requests.Session, url: str, token: str, text: str = "kost het geld?", **extra
+) -> requests.Response:
+    return session.post(
+        f"{url}/widget/api/messages",
+        timeout=120,
+        json={"token": token, "message_id": uuid.uuid4().hex, "text": text, **extra},
+    )
 
 
 def test_only_the_web_server_listens_beyond_loopback_and_rasa_and_actions_on_loopback(servers):
@@ -48,11 +54,20 @@ def test_only_the_web_server_listens_beyond_loopback_and_rasa_and_actions_on_loo
 
 def test_rasas_api_answers_401_without_its_token(servers):
     rasa = f"http://127.0.0.1:{servers.rasa_port}"
-    for method, path in [("get", "/status"), ("get", "/conversations/someone/tracker"), ("put", "/model"),
-                         ("post", "/conversations/someone/tracker/events"), ("post", "/model/parse")]:
+    for method, path in [
+        ("get", "/status"),
+        ("get", "/conversations/someone/tracker"),
+        ("put", "/model"),
+        ("post", "/conversations/someone/tracker/events"),
+        ("post", "/model/parse"),
+    ]:
         assert requests.request(method, rasa + path, json={}, timeout=30).status_code == 401, path
-        assert requests.request(method, rasa + path, params={"token": "guessed"}, json={},
-                                timeout=30).status_code == 401, path
+        assert (
+            requests.request(
+                method, rasa + path, params={"token": "guessed"}, json={}, timeout=30
+            ).status_code
+            == 401
+        ), path
     assert requests.get(f"{rasa}/status", params={"token": servers.rasa_token}, timeout=30).status_code == 200
 
 
@@ -63,17 +78,28 @@ def test_the_relays_jwt_opens_only_its_own_conversation(servers):
         claims = {"user": {"username": conversation, "role": "user"}, "exp": int(time.time()) + 60}
         return {"Authorization": "Bearer " + jwt.encode(claims, key, algorithm="HS256")}
 
-    own = requests.get(f"{rasa}/conversations/resident-a/tracker", headers=bearer(servers.rasa_token, "resident-a"),
-                       timeout=30)
+    own = requests.get(
+        f"{rasa}/conversations/resident-a/tracker",
+        headers=bearer(servers.rasa_token, "resident-a"),
+        timeout=30,
+    )
     assert own.status_code == 200 and own.json()["sender_id"] == "resident-a"
-    other = requests.get(f"{rasa}/conversations/resident-b/tracker", headers=bearer(servers.rasa_token, "resident-a"),
-                         timeout=30)
+    other = requests.get(
+        f"{rasa}/conversations/resident-b/tracker",
+        headers=bearer(servers.rasa_token, "resident-a"),
+        timeout=30,
+    )
     assert other.status_code == 403
-    forged = requests.get(f"{rasa}/conversations/resident-a/tracker", headers=bearer("guessed" * 5, "resident-a"),
-                          timeout=30)
+    forged = requests.get(
+        f"{rasa}/conversations/resident-a/tracker", headers=bearer("guessed" * 5, "resident-a"), timeout=30
+    )
     assert forged.status_code == 401
-    assert requests.put(f"{rasa}/model", json={}, headers=bearer(servers.rasa_token, "resident-a"),
-                        timeout=30).status_code == 403
+    assert (
+        requests.put(
+            f"{rasa}/model", json={}, headers=bearer(servers.rasa_token, "resident-a"), timeout=30
+        ).status_code
+        == 403
+    )
 
 
 def test_the_token_is_on_no_command_line(servers):
@@ -84,14 +110,17 @@ def test_the_token_is_on_no_command_line(servers):
         assert servers.rasa_token not in command and "--auth-token" not in command, command
 
 
-
 def test_no_public_route_leads_to_the_action_server_or_rasa(servers):
     web = servers.web_url
     call = {"next_action": "action_store_handoff", "sender_id": "x", "tracker": {}, "domain": {}}
     assert requests.post(f"{web}/webhook", json=call, timeout=30).status_code == 404
     assert requests.get(f"{web}/actions", timeout=30).status_code == 404
-    assert requests.post(f"{web}/webhooks/rest/webhook", json={"sender": "x", "message": "hoi"},
-                         timeout=30).status_code == 404
+    assert (
+        requests.post(
+            f"{web}/webhooks/rest/webhook", json={"sender": "x", "message": "hoi"}, timeout=30
+        ).status_code
+        == 404
+    )
     assert requests.get(f"{web}/status", timeout=30).status_code == 404
 
 
@@ -102,8 +131,9 @@ def test_a_burst_from_one_address_is_limited_and_other_addresses_and_the_portal_
     refused = start(attacker, limited)
     assert refused.json() == {"error": "rate_limited"} and refused.headers.get("Retry-After")
     # A made-up X-Forwarded-For does not make another client: no proxy is trusted here.
-    spoofed = attacker.post(f"{limited}/widget/api/conversations", json={}, headers={"X-Forwarded-For": "10.9.8.7"},
-                            timeout=30)
+    spoofed = attacker.post(
+        f"{limited}/widget/api/conversations", json={}, headers={"X-Forwarded-For": "10.9.8.7"}, timeout=30
+    )
     assert spoofed.status_code == 429
     neighbour = client("127.0.0.3")
     token = start(neighbour, limited).json()["token"]
@@ -113,7 +143,9 @@ def test_a_burst_from_one_address_is_limited_and_other_addresses_and_the_portal_
 
 def test_one_conversation_is_limited_wherever_its_messages_come_from(limited):
     token = start(client("127.0.0.4"), limited).json()["token"]
-    answers = [say(client(f"127.0.0.{5 + n}"), limited, token).status_code for n in range(PER_CONVERSATION + 1)]
+    answers = [
+        say(client(f"127.0.0.{5 + n}"), limited, token).status_code for n in range(PER_CONVERSATION + 1)
+    ]
     assert answers == [200] * PER_CONVERSATION + [429]
     other = start(client("127.0.0.4"), limited).json()["token"]
     assert say(client("127.0.0.4"), limited, other).status_code == 200
@@ -168,15 +200,30 @@ def _answered(futures, at_least: int, seconds: float = 60) -> list:
 def test_rasas_rest_channel_bounds_what_comes_with_a_message(servers):
     url = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
     sender = f"bounds-{uuid.uuid4().hex}"
-    refused = [{"sender": "x" * 129}, {"sender": sender, "input_channel": "c" * 33},
-               {"sender": sender, "input_channel": "Mijn Kanaal!"}, {"sender": sender, "metadata": ["a"]},
-               {"sender": sender, "metadata": {"blob": "x" * 4096}}]
+    refused = [
+        {"sender": "x" * 129},
+        {"sender": sender, "input_channel": "c" * 33},
+        {"sender": sender, "input_channel": "Mijn Kanaal!"},
+        {"sender": sender, "metadata": ["a"]},
+        {"sender": sender, "metadata": {"blob": "x" * 4096}},
+    ]
     for extra in refused:
         answer = requests.post(url, json={"message": "kost het geld?", **extra}, timeout=60)
         assert answer.status_code == 400 and "error" in answer.json(), extra
-    ok = requests.post(url, json={"sender": sender, "message": "kost het geld?", "input_channel": "rest",
-                                  "metadata": {"message_id": uuid.uuid4().hex}}, timeout=60)
+    ok = requests.post(
+        url,
+        json={
+            "sender": sender,
+            "message": "kost het geld?",
+            "input_channel": "rest",
+            "metadata": {"message_id": uuid.uuid4().hex},
+        },
+        timeout=60,
+    )
     assert ok.status_code == 200 and "gratis" in ok.json()[0]["text"]
-    tracker = requests.get(f"http://127.0.0.1:{servers.rasa_port}/conversations/{sender}/tracker",
-                           params={"token": servers.rasa_token}, timeout=30).json()
+    tracker = requests.get(
+        f"http://127.0.0.1:{servers.rasa_port}/conversations/{sender}/tracker",
+        params={"token": servers.rasa_token},
+        timeout=30,
+    ).json()
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["kost het geld?"]

@@ -1,4 +1,5 @@
 """Whole conversations over the REST channel, with the real Rasa server and action server."""
+
 import pytest
 import requests
 
@@ -48,7 +49,9 @@ def test_contact_details_and_waiting_time_come_from_configuration(resident):
 
 
 def test_a_situation_in_two_areas_is_answered_for_both(resident):
-    replies = resident.says("ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen")
+    replies = resident.says(
+        "ik heb schulden en nu wil de verhuurder me uit mijn huis zetten, wat moet ik doen"
+    )
     text = text_of(replies)
     assert "schuldhulpverlening" in text and "woningcorporatie" in text
     assert {"/ask_what_is_client_support", "/start_intake", "/request_human"} <= set(payloads(replies))
@@ -84,9 +87,30 @@ def test_the_bot_says_it_is_a_computer(resident):
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "a" * 10_000, "kan ik hulp krijgen " * 600, "😢😢😢", "🙏",
-     "<script>alert('x')</script>", "<img src=x onerror=alert(1)>hallo", "\x00\x01\x1b[2J\x7f", "\u202e\u200b"],
-    ids=["empty", "spaces", "10k-letters", "10k-words", "emoji", "one-emoji", "script", "html", "control", "format"],
+    [
+        "",
+        "   ",
+        "a" * 10_000,
+        "kan ik hulp krijgen " * 600,
+        "😢😢😢",
+        "🙏",
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>hallo",
+        "\x00\x01\x1b[2J\x7f",
+        "\u202e\u200b",
+    ],
+    ids=[
+        "empty",
+        "spaces",
+        "10k-letters",
+        "10k-words",
+        "emoji",
+        "one-emoji",
+        "script",
+        "html",
+        "control",
+        "format",
+    ],
 )
 def test_bad_input_gets_a_friendly_answer_without_markup(resident, message):
     answer = requests.post(resident.url, json={"sender": resident.sender, "message": message}, timeout=60)

@@ -5,6 +5,7 @@ through the real Rasa each turn costs about 50 ms of a shared machine, so FUZZED
 end here (measured: see README), in conversations of PER_CONVERSATION that each end with a normal
 question. Then no log holds the fuzz canary, and the statistics job and retention run clean.
 """
+
 import re
 import time
 import uuid
@@ -13,11 +14,11 @@ from typing import List, Tuple
 import pytest
 import requests
 
-from bot.storage.database import Database
+from bot.conversation.text import within_limit_at_the_door
 from bot.statistics import job
 from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import tracker_store_url
-from bot.conversation.text import within_limit_at_the_door
+from bot.storage.database import Database
 from tests.fuzz_messages import CANARY, messages
 
 pytestmark = pytest.mark.e2e
@@ -41,10 +42,13 @@ class Widget:
         return self.session.post(self.url + path, json=body, timeout=60)
 
     def says(self, text: str) -> Tuple[int, List[str]]:
-        answer = self._post("/widget/api/messages", {"token": self.token, "text": text, "message_id": uuid.uuid4().hex})
+        answer = self._post(
+            "/widget/api/messages", {"token": self.token, "text": text, "message_id": uuid.uuid4().hex}
+        )
         body = answer.json()
-        shown = [r.get("text", "") for r in body.get("replies", [])] + \
-            [b["title"] for r in body.get("replies", []) for b in r.get("buttons", [])]
+        shown = [r.get("text", "") for r in body.get("replies", [])] + [
+            b["title"] for r in body.get("replies", []) for b in r.get("buttons", [])
+        ]
         # The widget shows its own text for these error codes (bot/web/widget/static/wegwijs.js).
         return answer.status_code, shown or [body.get("error", "")]
 
@@ -60,8 +64,9 @@ class Rest:
     def says(self, text: str) -> Tuple[int, List[str]]:
         answer = self.session.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
         replies = answer.json() if answer.status_code < 500 else []
-        return answer.status_code, [r.get("text", "") for r in replies] + \
-            [b["title"] for r in replies for b in r.get("buttons", [])]
+        return answer.status_code, [r.get("text", "") for r in replies] + [
+            b["title"] for r in replies for b in r.get("buttons", [])
+        ]
 
 
 def problem(channel: str, text: str, status: int, shown: List[str]) -> str:
@@ -84,7 +89,7 @@ def test_fuzzed_conversations_are_all_answered_and_go_on_and_the_jobs_run_clean(
     found, started = [], time.monotonic()
     for number, first in enumerate(range(0, FUZZED, PER_CONVERSATION)):
         channel, conversation = ("widget", Widget(unthrottled)) if number % 2 else ("rest", Rest(servers))
-        for text in fuzzed[first:first + PER_CONVERSATION]:
+        for text in fuzzed[first : first + PER_CONVERSATION]:
             status, shown = conversation.says(text)
             what = problem(channel, text, status, shown)
             if what:
@@ -95,7 +100,9 @@ def test_fuzzed_conversations_are_all_answered_and_go_on_and_the_jobs_run_clean(
     print(f"\n{FUZZED} fuzzed messages end to end in {time.monotonic() - started:.0f} s")
     assert found == []
 
-    logs = "".join((servers.tmp / name).read_text(errors="replace") for name in ("rasa.log", "actions.log", "web.log"))
+    logs = "".join(
+        (servers.tmp / name).read_text(errors="replace") for name in ("rasa.log", "actions.log", "web.log")
+    )
     assert CANARY not in logs
 
     database = Database(servers.database_url)
@@ -120,7 +127,9 @@ def test_typed_intent_syntax_is_words_and_a_button_the_bot_offered_is_a_command(
     rasa = f"http://127.0.0.1:{servers.rasa_port}/conversations/{resident.sender}/tracker"
     tracker = requests.get(rasa, params={"token": servers.rasa_token}, timeout=30).json()
     assert tracker["slots"]["intake_contact_detail"] is None
-    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ['start_intake{"intake_contact_detail": "0611122233"}']
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [
+        'start_intake{"intake_contact_detail": "0611122233"}'
+    ]
     assert "0611122233" not in (servers.tmp / "rasa.log").read_text(errors="replace")
     greeted = Rest(servers)
     greeted.says("hallo")

@@ -1,4 +1,5 @@
 """From a worried first message to a stored handoff, over REST with the real servers and database."""
+
 import re
 
 import pytest
@@ -13,6 +14,7 @@ def stored_handoffs(servers, resident):
     store = HandoffStore(servers.database_url)
     store.migrate()  # the action server migrates on first store; a test may read before that
     return [h for h in store.latest(1000) if h.conversation_id == resident.sender]
+
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +47,11 @@ def test_from_worry_to_a_confirmed_handoff_stored_once(resident, servers):
     assert "geen geldig telefoonnummer" in text_of(replies)
     replies = resident.says("06-12345678")
     summary = text_of(replies)
-    assert "Dit is uw vraag op een rij" in summary and "06 12345678" in summary and "betalingsregeling" in summary
+    assert (
+        "Dit is uw vraag op een rij" in summary
+        and "06 12345678" in summary
+        and "betalingsregeling" in summary
+    )
     replies = press(resident, replies, "Ja, dit klopt")
     assert "GeldWijs Voorbeeldstad" in text_of(replies)
     replies = press(resident, replies, "GeldWijs")
@@ -53,7 +59,11 @@ def test_from_worry_to_a_confirmed_handoff_stored_once(resident, servers):
     reference = re.search(r"WW-[A-Z0-9]{6}", done).group(0)
     assert "intrekken" in done and "contact met u op" in done
 
-    press(resident, [{"buttons": [{"title": "again", "payload": '/choose{"choice": "geldwijs-voorbeeldstad"}'}]}], "again")
+    press(
+        resident,
+        [{"buttons": [{"title": "again", "payload": '/choose{"choice": "geldwijs-voorbeeldstad"}'}]}],
+        "again",
+    )
     stored = stored_handoffs(servers, resident)
     assert [h.reference for h in stored] == [reference]
     (handoff,) = stored

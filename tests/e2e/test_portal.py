@@ -1,4 +1,5 @@
 """A real conversation ends in a handoff that the right supporter handles in the portal, over HTTP."""
+
 import secrets
 
 import pytest
@@ -29,20 +30,29 @@ def test_the_chosen_organisation_handles_the_handoff_and_no_other_can_reach_it(r
     assert reference in supporter.get("/portaal/aanmeldingen").text
     page = f"/portaal/aanmeldingen/{reference}"
     detail = supporter.get(page).text
-    for told in ("een betalingsregeling", "dat ik in mijn huis kan blijven wonen", "06 12345678",
-                 "zo snel mogelijk", "voor uzelf", "Wilt u dat"):
+    for told in (
+        "een betalingsregeling",
+        "dat ik in mijn huis kan blijven wonen",
+        "06 12345678",
+        "zo snel mogelijk",
+        "voor uzelf",
+        "Wilt u dat",
+    ):
         assert told in detail
     supporter.submit(f"{page}/oppakken", {}, form_page=page)
     supporter.submit(f"{page}/uitkomst", {"outcome": "contacted", "reason": ""}, form_page=page)
-    supporter.submit(f"{page}/uitkomst", {"outcome": "closed", "reason": "Betalingsregeling getroffen"},
-                     form_page=page)
+    supporter.submit(
+        f"{page}/uitkomst", {"outcome": "closed", "reason": "Betalingsregeling getroffen"}, form_page=page
+    )
     assert "Afgesloten" in supporter.get(page).text
     assert reference in supporter.get("/portaal/aanmeldingen?status=closed").text
 
     other = Supporter(servers, "meedenkers-voorbeeldstad")
     assert reference not in other.get("/portaal/aanmeldingen?status=closed").text
     assert other.get(page).status_code == 404 and other.get(f"{page}/afdrukken").status_code == 404
-    guesses = [REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6)) for _ in range(20)]
+    guesses = [
+        REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6)) for _ in range(20)
+    ]
     assert {other.get(f"/portaal/aanmeldingen/{guess}").status_code for guess in guesses} == {404}
     assert "betalingsregeling" not in other.get(page).text
 
@@ -64,5 +74,9 @@ def test_a_withdrawal_in_the_conversation_shows_in_the_portal_at_once(resident, 
 def test_the_portal_needs_a_login_over_http(servers):
     response = requests.get(f"{servers.web_url}/portaal/aanmeldingen", allow_redirects=False, timeout=10)
     assert response.status_code == 302 and "/portaal/inloggen" in response.headers["Location"]
-    assert requests.post(f"{servers.web_url}/portaal/inloggen", data={"email": "a@b.example", "password": "x"},
-                         timeout=10).status_code == 400  # no CSRF token
+    assert (
+        requests.post(
+            f"{servers.web_url}/portaal/inloggen", data={"email": "a@b.example", "password": "x"}, timeout=10
+        ).status_code
+        == 400
+    )  # no CSRF token

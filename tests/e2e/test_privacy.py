@@ -5,6 +5,7 @@ withdrawal they are nowhere in the tracker store at once; after the session ende
 consented handoff; never in a log file, the statistics tables, the CSV export, a notification
 e-mail or a webhook body.
 """
+
 import dataclasses
 import json
 import threading
@@ -16,12 +17,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from bot.handoff import notifications
-from bot.privacy import retention
-from bot.storage.database import Database
 from bot.handoff.store import HandoffStore
 from bot.municipality.profile import load_municipality
-from bot.storage.schema import notifications as outbox
+from bot.privacy import retention
 from bot.settings import SmtpSettings, read_settings
+from bot.storage.database import Database
+from bot.storage.schema import notifications as outbox
 from tests.canaries import CANARIES, leaked
 from tests.e2e.conftest import Resident, free_port, text_of
 from tests.e2e.intake_path import press, reference_in
@@ -29,10 +30,12 @@ from tests.e2e.test_statistics import SLUGS, Staff
 
 pytestmark = pytest.mark.e2e
 # The intake's free-text answers, each with canaries in it (names, BSN, address, spelled-out numbers).
-ANSWERS = (f"ik heb schulden. {CANARIES[0].typed}, {CANARIES[4].typed}",
-           f"{CANARIES[2].typed}, {CANARIES[5].typed}",
-           f"een betalingsregeling, {CANARIES[10].typed}",
-           f"{CANARIES[3].typed}, {CANARIES[7].typed}")
+ANSWERS = (
+    f"ik heb schulden. {CANARIES[0].typed}, {CANARIES[4].typed}",
+    f"{CANARIES[2].typed}, {CANARIES[5].typed}",
+    f"een betalingsregeling, {CANARIES[10].typed}",
+    f"{CANARIES[3].typed}, {CANARIES[7].typed}",
+)
 CHAT = [canary.typed for canary in CANARIES]  # said outside the intake: not understood, mostly
 
 
@@ -109,19 +112,37 @@ def _deliver_notifications(servers, references, monkeypatch) -> list:
         store = HandoffStore(servers.database_url)
         with store.transaction() as session:  # the case system of the chosen organisation, too
             for handoff in (store.get(reference) for reference in references):
-                session.execute(outbox.insert().values(
-                    handoff_id=session.execute(text("SELECT id FROM handoffs WHERE reference = :r"),
-                                               {"r": handoff.reference}).scalar(),
-                    channel="webhook", target=f"http://127.0.0.1:{receiver.server_port}/wegwijs", status="pending",
-                    attempts=0, next_attempt_at=handoff.created_at, created_at=handoff.created_at))
+                session.execute(
+                    outbox.insert().values(
+                        handoff_id=session.execute(
+                            text("SELECT id FROM handoffs WHERE reference = :r"), {"r": handoff.reference}
+                        ).scalar(),
+                        channel="webhook",
+                        target=f"http://127.0.0.1:{receiver.server_port}/wegwijs",
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=handoff.created_at,
+                        created_at=handoff.created_at,
+                    )
+                )
         # A relay on this machine without TLS, and a receiver on loopback over http: what the settings
         # allow only on this machine (the mail's TLS itself is tested in tests/unit/handoff/test_mail_tls.py).
-        settings = dataclasses.replace(read_settings(), public_url=servers.web_url, webhook_allow_loopback_http=True,
-                                       smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, tls="none",
-                                                         sender="wegwijs@voorbeeldstad.example"))
-        organisations = [organisation.copy(update={"notify": organisation.notify.copy(
-            update={"webhook_secret_env": "WEBHOOK_SECRET_E2E"})})
-            for organisation in load_municipality(settings.municipality_file).social_map]
+        settings = dataclasses.replace(
+            read_settings(),
+            public_url=servers.web_url,
+            webhook_allow_loopback_http=True,
+            smtp=SmtpSettings(
+                host="127.0.0.1", port=smtp.port, tls="none", sender="wegwijs@voorbeeldstad.example"
+            ),
+        )
+        organisations = [
+            organisation.copy(
+                update={
+                    "notify": organisation.notify.copy(update={"webhook_secret_env": "WEBHOOK_SECRET_E2E"})
+                }
+            )
+            for organisation in load_municipality(settings.municipality_file).social_map
+        ]
         database = Database(servers.database_url)
         assert notifications.deliver_due(database, settings, organisations) >= 2 * len(references)
         database.close()
@@ -134,8 +155,10 @@ def _deliver_notifications(servers, references, monkeypatch) -> list:
 
 def test_pii_canaries_are_kept_only_where_and_as_long_as_the_resident_was_told(servers, request, monkeypatch):
     name = request.node.name
-    residents = {path: Resident(servers, f"{name}-{path}") for path in
-                 ("decline", "stop", "restart", "handoff", "withdrawal", "leaving")}
+    residents = {
+        path: Resident(servers, f"{name}-{path}")
+        for path in ("decline", "stop", "restart", "handoff", "withdrawal", "leaving")
+    }
     # Erased at once: the bot says so, and the tracker store holds none of it.
     replies = _intake(residents["decline"], consent=False)
     assert "heb ik nu gewist" in text_of(replies)
@@ -145,7 +168,9 @@ def test_pii_canaries_are_kept_only_where_and_as_long_as_the_resident_was_told(s
     assert "heb ik gewist" in text_of(residents["restart"].says("ik wil opnieuw beginnen"))
     replies = _intake(residents["withdrawal"], consent=True)
     withdrawn = reference_in(replies)
-    replies = press(residents["withdrawal"], press(residents["withdrawal"], replies, "intrekken"), "Ja, intrekken")
+    replies = press(
+        residents["withdrawal"], press(residents["withdrawal"], replies, "intrekken"), "Ja, intrekken"
+    )
     assert "ingetrokken" in text_of(replies) and "in dit gesprek" in text_of(replies)
     for path in ("decline", "stop", "restart", "withdrawal"):
         assert leaked(_rows(servers, residents[path].sender)) == [], path
@@ -154,9 +179,15 @@ def test_pii_canaries_are_kept_only_where_and_as_long_as_the_resident_was_told(s
     # Kept while the conversation goes on (the bot may need them), then gone when the session ended.
     kept = reference_in(_intake(residents["handoff"], consent=True))
     _chat(residents["leaving"])
-    assert leaked(_rows(servers, residents["handoff"].sender)) and leaked(_rows(servers, residents["leaving"].sender))
-    settings = dataclasses.replace(read_settings(), database_url=servers.database_url, secret_key="e2e-tests-only",
-                                   endpoints_file=servers.endpoints)
+    assert leaked(_rows(servers, residents["handoff"].sender)) and leaked(
+        _rows(servers, residents["leaving"].sender)
+    )
+    settings = dataclasses.replace(
+        read_settings(),
+        database_url=servers.database_url,
+        secret_key="e2e-tests-only",
+        endpoints_file=servers.endpoints,
+    )
     two_hours_on = time.time() + 2 * 3600  # longer than domain.yml's 60 idle minutes
     assert all(outcome.ok for outcome in retention.run_once(settings, two_hours_on))
     for path, resident in residents.items():
@@ -168,7 +199,10 @@ def test_pii_canaries_are_kept_only_where_and_as_long_as_the_resident_was_told(s
     assert leaked(json.dumps(dataclasses.asdict(store.get(withdrawn).intake))) == []
     store.close()
 
-    outputs = {name: (servers.tmp / name).read_text(errors="replace") for name in ("rasa.log", "actions.log", "web.log")}
+    outputs = {
+        name: (servers.tmp / name).read_text(errors="replace")
+        for name in ("rasa.log", "actions.log", "web.log")
+    }
     database = Database(servers.database_url)
     with database.transaction() as session:
         for table in ("statistics_conversations", "statistics_free_text", "retention_status", "audit_log"):

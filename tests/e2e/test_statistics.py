@@ -1,5 +1,6 @@
 """Real conversations over REST, recorded by Rasa's SQL tracker store, counted by the statistics job,
 shown to staff by the real web server: exact aggregates, suppression, and no personal data anywhere."""
+
 import csv
 import io
 import time
@@ -7,18 +8,27 @@ from collections import Counter
 
 import pytest
 
-from bot.storage.database import Database
 from bot.statistics import job
 from bot.statistics.store import StatisticsStore
 from bot.statistics.tracker_events import conversations_by_sender, tracker_store_url
+from bot.storage.database import Database
 from tests.e2e.conftest import Resident, payloads
 from tests.e2e.portal_client import PortalClient, ready_account
 from tests.unit.statistics_support import identifying_parts, message_with, personal_data
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-tests-only"  # the servers' WEGWIJS_SECRET_KEY
-SLUGS = ("per-dag", "per-week", "levensgebieden", "onderwerpen", "afloop", "afhaakpunten", "crisis",
-         "tevredenheid", "weekuren")
+SLUGS = (
+    "per-dag",
+    "per-week",
+    "levensgebieden",
+    "onderwerpen",
+    "afloop",
+    "afhaakpunten",
+    "crisis",
+    "tevredenheid",
+    "weekuren",
+)
 SATISFIED = 5  # residents who answer the survey: exactly the suppression threshold
 
 
@@ -74,7 +84,9 @@ def test_real_conversations_give_exact_suppressed_statistics_without_personal_da
     assert Counter(row["satisfaction_helped"] for row in satisfied) == {5: SATISFIED}
     assert Counter(row["satisfaction_own_choices"] for row in satisfied) == {4: SATISFIED}
     assert all(row["satisfaction_recommend"] is None and row["improvement_given"] for row in satisfied)
-    assert all(row["topics"] == ["ask_cost"] and row["asked_human"] and not row["dropped_off"] for row in satisfied)
+    assert all(
+        row["topics"] == ["ask_cost"] and row["asked_human"] and not row["dropped_off"] for row in satisfied
+    )
     leavers = [row for row in new if not row["satisfaction_helped"]]
     assert all(row["dropped_off"] and row["last_step"].startswith("intake_") for row in leavers)
     assert all(row["channel"] == "rest" and row["started_hour"].minute == 0 for row in new)
@@ -88,19 +100,28 @@ def test_real_conversations_give_exact_suppressed_statistics_without_personal_da
             assert response.status_code == 200
             outputs.append(response.text)
             if kind == "csv":
-                cells = [cell for row in list(csv.reader(io.StringIO(response.text), delimiter=";"))[1:]
-                         for cell in row[1:]]
+                cells = [
+                    cell
+                    for row in list(csv.reader(io.StringIO(response.text), delimiter=";"))[1:]
+                    for cell in row[1:]
+                ]
                 assert not [cell for cell in cells if cell.isdigit() and int(cell) < 5], (slug, cells)
     admin = Staff(servers, "administrator")
     free_text = admin.get("/portaal/statistiek/vrije-tekst").text
     assert "Het was duidelijk" in free_text
     outputs.append(free_text)
 
-    logs = "".join((servers.tmp / name).read_text(errors="replace") for name in ("rasa.log", "actions.log", "web.log"))
+    logs = "".join(
+        (servers.tmp / name).read_text(errors="replace") for name in ("rasa.log", "actions.log", "web.log")
+    )
     table = str(new) + str(store.free_text(new[0]["started_hour"].date(), new[-1]["started_hour"].date()))
     for data in people:
         for part in identifying_parts(data):
-            for name, output in (("table", table), ("logs", logs), *((f"page {n}", o) for n, o in enumerate(outputs))):
+            for name, output in (
+                ("table", table),
+                ("logs", logs),
+                *((f"page {n}", o) for n, o in enumerate(outputs)),
+            ):
                 assert part not in output, f"{part!r} found in {name}"
     assert staff.get("/portaal/aanmeldingen").status_code == 403
     assert staff.get("/portaal/statistiek/vrije-tekst").status_code == 403
@@ -114,7 +135,9 @@ def test_retention_erases_ended_sessions_and_keeps_the_statistics(servers, reque
     counted = len(all_rows(store))
     assert any(True for _ in conversations_by_sender(tracker_url))
     # two hours on, every session has been idle longer than domain.yml's 60 minutes
-    purged = job.purge(tracker_url, store, SECRET, retention_days=0, session_minutes=60, now=time.time() + 2 * 3600)
+    purged = job.purge(
+        tracker_url, store, SECRET, retention_days=0, session_minutes=60, now=time.time() + 2 * 3600
+    )
     assert purged.sessions_erased >= 1
     assert list(conversations_by_sender(tracker_url)) == []
     assert len(all_rows(store)) == counted

@@ -1,5 +1,6 @@
 """Understanding residents as they write, over REST with the real Rasa and action servers: answers in
 the polarity of a yes/no question, a check-in for despair, typed intake answers, gibberish."""
+
 import pytest
 
 from tests.e2e.conftest import payloads, text_of
@@ -36,7 +37,9 @@ def test_an_open_question_gets_the_facts_without_a_yes_or_no(resident):
 
 def test_the_supporter_is_said_to_be_independent_of_the_municipality(resident):
     answer = text_of(resident.says("werkt zo iemand eigenlijk gewoon voor de gemeente?"))
-    assert answer.startswith("Nee") and "onafhankelijk" in answer and "beslist niet over uw aanvraag" in answer
+    assert (
+        answer.startswith("Nee") and "onafhankelijk" in answer and "beslist niet over uw aanvraag" in answer
+    )
 
 
 def test_despair_gets_a_check_in_not_the_emergency_interruption(resident):
@@ -67,10 +70,19 @@ def test_every_intake_answer_can_be_typed(resident):
     resident.says("ik heb schulden en de huur is te hoog")
     assert "Voor wie" in text_of(resident.says("ik wil mijn vraag op een rij zetten"))
     typed = [
-        "voor mezelf", "ja dat klopt", "ik krijg steeds aanmaningen en de deurwaarder is geweest",
-        "dat ik in mijn huis kan blijven", "een regeling voor de huurachterstand", "mijn zus helpt soms",
-        "ik wil eerst kijken wat er mogelijk is", "binnen twee weken", "maakt mij niet uit", "nederlands",
-        "ik hoor slecht", "ja dat mag", "bel mij maar",
+        "voor mezelf",
+        "ja dat klopt",
+        "ik krijg steeds aanmaningen en de deurwaarder is geweest",
+        "dat ik in mijn huis kan blijven",
+        "een regeling voor de huurachterstand",
+        "mijn zus helpt soms",
+        "ik wil eerst kijken wat er mogelijk is",
+        "binnen twee weken",
+        "maakt mij niet uit",
+        "nederlands",
+        "ik hoor slecht",
+        "ja dat mag",
+        "bel mij maar",
     ]
     for answer in typed:
         resident.says(answer)
@@ -86,4 +98,6 @@ def test_keyboard_mashing_is_not_read_as_yes_or_a_greeting(resident):
 
 
 def test_stopping_something_in_ones_own_life_does_not_stop_the_conversation(resident):
-    assert "we stoppen hiermee" not in text_of(resident.says("ik wil stoppen met roken, kan iemand me helpen?"))
+    assert "we stoppen hiermee" not in text_of(
+        resident.says("ik wil stoppen met roken, kan iemand me helpen?")
+    )

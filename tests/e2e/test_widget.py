@@ -3,6 +3,7 @@
 One browser for the session; each test gets a fresh context (its own sessionStorage). Screenshots and
 the axe-core result go to build/screenshots/ and build/axe/ as test artefacts.
 """
+
 import json
 import re
 import time
@@ -18,8 +19,15 @@ from tests.e2e.conftest import PER_CONVERSATION, ROOT, free_port
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 AXE = ROOT / "build" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -81,7 +89,8 @@ class Widget:
     def wait_for_reply(self) -> None:
         self.page.wait_for_function(
             "() => !document.querySelector('.ww-typing') "
-            "&& document.querySelector('.ww-send').getAttribute('aria-disabled') === 'false'")
+            "&& document.querySelector('.ww-send').getAttribute('aria-disabled') === 'false'"
+        )
 
     def say(self, text: str) -> str:
         self.input.fill(text)
@@ -111,8 +120,11 @@ class Widget:
 
 
 def user_events(servers, conversation_id: str) -> list:
-    tracker = requests.get(f"http://127.0.0.1:{servers.rasa_port}/conversations/{conversation_id}/tracker",
-                           params={"token": servers.rasa_token}, timeout=30).json()
+    tracker = requests.get(
+        f"http://127.0.0.1:{servers.rasa_port}/conversations/{conversation_id}/tracker",
+        params={"token": servers.rasa_token},
+        timeout=30,
+    ).json()
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
@@ -129,7 +141,9 @@ def test_a_full_conversation_from_a_rights_question_to_a_reference_number(page, 
     widget.open()
     expect(page.get_by_text("U praat met een computer, niet met een mens.")).to_be_visible()
     assert "gratis" in widget.say("kost een clientondersteuner geld?")
-    assert "Is er nu iemand in gevaar?" in widget.say("ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog")
+    assert "Is er nu iemand in gevaar?" in widget.say(
+        "ik weet het allemaal niet meer, ik heb schulden en de huur is te hoog"
+    )
     widget.press("Nee, niemand")
     assert "Voor wie" in widget.press("op een rij")
     assert "Klopt dat?" in widget.press("Voor mijzelf")
@@ -151,7 +165,9 @@ def test_a_full_conversation_from_a_rights_question_to_a_reference_number(page, 
     assert "GeldWijs Voorbeeldstad" in widget.press("Ja, dit klopt")
     done = widget.press("GeldWijs")
     assert re.search(r"referentienummer is WW-[A-Z0-9]{6}", done), done
-    assert widget.user_messages()[-1].startswith("GeldWijs")  # a button's title shows as the resident's message
+    assert widget.user_messages()[-1].startswith(
+        "GeldWijs"
+    )  # a button's title shows as the resident's message
     expect(page.locator(".ww-live")).to_contain_text("WW-")
 
 
@@ -177,7 +193,9 @@ def test_axe_finds_no_wcag_21_aa_violation_on_the_open_widget(browser, servers):
         screenshot(page, "widget-open")
         widget.say("hallo")  # a reply with buttons: more of the widget to check
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        )
     finally:
         close(page)
     report = ROOT / "build" / "axe" / "widget.json"
@@ -203,8 +221,10 @@ def test_keyboard_only_open_choose_and_escape_back_to_the_launcher(page, servers
     page.keyboard.press("Enter")
     widget.wait_for_reply()
     page.keyboard.press("Shift+Tab")  # from the text box back to the reply's last button
-    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent,"
-                            " getComputedStyle(document.activeElement).outlineStyle]")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, document.activeElement.textContent,"
+        " getComputedStyle(document.activeElement).outlineStyle]"
+    )
     assert focused[:2] == ["ww-choice", "Met een mens praten"] and focused[2] == "solid"  # visible focus
     page.keyboard.press("Enter")
     widget.wait_for_reply()
@@ -224,8 +244,11 @@ def test_usable_at_320_pixels_and_at_400_percent_zoom(browser, servers, width, h
         widget.open()
         box = widget.panel.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] <= height
-        for control in (widget.input, page.get_by_role("button", name="Versturen"),
-                        page.get_by_role("button", name="Chat sluiten")):
+        for control in (
+            widget.input,
+            page.get_by_role("button", name="Versturen"),
+            page.get_by_role("button", name="Chat sluiten"),
+        ):
             expect(control).to_be_in_viewport()
         assert "gratis" in widget.say("kost het geld?")
         assert page.evaluate("() => document.querySelector('.ww-panel').scrollWidth") <= width
@@ -267,10 +290,17 @@ def test_the_conversation_survives_going_to_another_page_and_only_new_replies_ar
 
 def test_an_unreachable_server_gives_a_dutch_message_and_a_retry(page, servers):
     page_url = servers.web_url + "/proef/onbereikbaar"
-    page.route(page_url, lambda route: route.fulfill(content_type="text/html", body=(
-        f'<!doctype html><html lang="nl"><head><title>Proef</title></head><body><main><h1>Proef</h1></main>'
-        f'<script src="{servers.web_url}/widget/wegwijs.js" data-server="http://127.0.0.1:{free_port()}"></script>'
-        f'</body></html>')))
+    page.route(
+        page_url,
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=(
+                f'<!doctype html><html lang="nl"><head><title>Proef</title></head><body><main><h1>Proef</h1></main>'
+                f'<script src="{servers.web_url}/widget/wegwijs.js" data-server="http://127.0.0.1:{free_port()}"></script>'
+                f"</body></html>"
+            ),
+        ),
+    )
     page.goto(page_url)
     widget = Widget(page)
     widget.open()
@@ -302,11 +332,18 @@ def test_a_lost_answer_is_retried_with_the_same_message_id_and_processed_once(pa
     expect(page.get_by_role("alert")).to_contain_text("Probeer het zo nog eens")
     with page.expect_request("**/widget/api/messages") as retried:
         page.get_by_role("button", name="Opnieuw proberen").click()
-    assert retried.value.post_data_json["message_id"] == lost[0] and retried.value.post_data_json["retry"] is True
+    assert (
+        retried.value.post_data_json["message_id"] == lost[0]
+        and retried.value.post_data_json["retry"] is True
+    )
     widget.wait_for_reply()
     assert "gratis" in widget.latest_replies()
     expect(page.get_by_role("alert")).to_be_hidden()
-    sent = [e for e in user_events(servers, widget.conversation_id(servers.web_url)) if e["text"] == "kost het geld?"]
+    sent = [
+        e
+        for e in user_events(servers, widget.conversation_id(servers.web_url))
+        if e["text"] == "kost het geld?"
+    ]
     assert len(sent) == 1 and sent[0]["metadata"]["message_id"] == lost[0]
 
 
@@ -318,11 +355,16 @@ def test_an_expired_conversation_says_start_again_and_the_button_starts_a_new_on
     old = widget.conversation_id(servers.web_url)
     # Two hours without a message: the token in the tab is no longer accepted.
     store = f"wegwijs:{servers.web_url}"
-    idle = ConversationTokens(SECRET).issue(Conversation(old, time.time() - 3 * 3600), now=time.time() - 2 * 3600)
-    page.evaluate("""([key, token]) => {
+    idle = ConversationTokens(SECRET).issue(
+        Conversation(old, time.time() - 3 * 3600), now=time.time() - 2 * 3600
+    )
+    page.evaluate(
+        """([key, token]) => {
         const saved = JSON.parse(sessionStorage.getItem(key));
         sessionStorage.setItem(key, JSON.stringify({...saved, token}));
-    }""", [store, idle])
+    }""",
+        [store, idle],
+    )
     page.reload()
     widget = Widget(page)
     widget.say("wat is een pgb")
@@ -344,7 +386,9 @@ def test_a_resident_who_sends_too_fast_is_asked_to_wait_and_the_message_is_kept(
     for _ in range(PER_CONVERSATION):
         assert "gratis" in widget.say("kost het geld?")
     widget.say("wat is een pgb")
-    expect(page.get_by_role("alert")).to_contain_text("U stuurt veel berichten kort na elkaar. Wacht een minuut.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "U stuurt veel berichten kort na elkaar. Wacht een minuut."
+    )
     expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible()
     assert widget.user_messages()[-1] == "wat is een pgb"  # kept: the retry button sends it
 
@@ -392,9 +436,15 @@ def test_leaving_the_page_while_waiting_resends_on_the_next_page_and_rasa_proces
 
 def test_links_in_bot_text_are_safe_links_and_dash_lines_a_list(page, servers):
     # The real bot seldom sends a link, so this one answer is written here; the widget renders it as usual.
-    reply = {"replies": [{"text": "Kijk op https://www.voorbeeldstad.example/hulp. Niet op javascript:alert(1)\n"
-                                  "- Eerste punt\n- Tweede <b>punt</b>",
-                          "buttons": [{"title": "Verder", "payload": "/affirm"}]}]}
+    reply = {
+        "replies": [
+            {
+                "text": "Kijk op https://www.voorbeeldstad.example/hulp. Niet op javascript:alert(1)\n"
+                "- Eerste punt\n- Tweede <b>punt</b>",
+                "buttons": [{"title": "Verder", "payload": "/affirm"}],
+            }
+        ]
+    }
     page.route("**/widget/api/messages", lambda route: route.fulfill(json=reply))
     page.goto(servers.web_url + "/")
     widget = Widget(page)

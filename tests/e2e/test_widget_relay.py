@@ -1,4 +1,5 @@
 """The widget's relay on the real web server (gunicorn, 2 workers) in front of the real Rasa server."""
+
 import uuid
 
 import pytest
@@ -24,7 +25,12 @@ def test_a_resent_message_is_answered_from_the_conversation_and_processed_once(s
     assert [r.json()["replies"] for r in again] == [first.json()["replies"]] * 3
     conversation = ConversationTokens(SECRET).conversation_id(token)
     tracker_path = f"/conversations/{conversation}/tracker"
-    tracker = requests.get(f"http://127.0.0.1:{servers.rasa_port}{tracker_path}", params={"token": servers.rasa_token},
-                           timeout=30).json()
+    tracker = requests.get(
+        f"http://127.0.0.1:{servers.rasa_port}{tracker_path}",
+        params={"token": servers.rasa_token},
+        timeout=30,
+    ).json()
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["kost het geld?"]
-    assert requests.get(servers.web_url + tracker_path, timeout=30).status_code == 404  # Rasa's API is not public
+    assert (
+        requests.get(servers.web_url + tracker_path, timeout=30).status_code == 404
+    )  # Rasa's API is not public

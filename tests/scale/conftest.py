@@ -5,6 +5,7 @@ Redis without touching the machine's shared one) and a fresh PostgreSQL database
 Skipped with a clear message when PostgreSQL or redis-server is not there. One set of processes
 serves every test of the session.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,14 +60,17 @@ class Resident:
         self.sender = f"{name}-{uuid.uuid4().hex[:8]}"
 
     def post(self, text: str, url: Optional[str] = None) -> requests.Response:
-        return requests.post(url or self.cluster.url, json={"sender": self.sender, "message": text},
-                             headers={CONVERSATION_HEADER: self.sender}, timeout=120)
+        return requests.post(
+            url or self.cluster.url,
+            json={"sender": self.sender, "message": text},
+            headers={CONVERSATION_HEADER: self.sender},
+            timeout=120,
+        )
 
     def says(self, text: str) -> List[dict]:
         reply = self.post(text)
         assert reply.status_code == 200, reply.text
         return reply.json()
-
 
 
 def wait_for(check, seconds: float, what: str):

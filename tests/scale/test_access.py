@@ -4,6 +4,7 @@ The whole topology of `bot serve --profile production` (nginx, two Rasa replicas
 the web server), over HTTP. Other client addresses are other loopback addresses (127.0.0.x): no test
 traffic goes to any other address of the machine.
 """
+
 import uuid
 
 import pytest
@@ -33,8 +34,13 @@ def client(address: str) -> requests.Session:
 def test_only_nginxs_public_listener_may_be_beyond_loopback(cluster, site):
     topology = cluster.production.topology
     found = listeners(cluster.processes.values())
-    internal = {*topology.rasa_ports, *topology.action_ports, topology.action_proxy_port, topology.rasa_proxy_port,
-                topology.web_port}
+    internal = {
+        *topology.rasa_ports,
+        *topology.action_ports,
+        topology.action_proxy_port,
+        topology.rasa_proxy_port,
+        topology.web_port,
+    }
     assert internal | {topology.public_port} <= {port for _, _, port in found}, found
     assert [entry for entry in found if not is_loopback(entry[1]) and entry[2] != topology.public_port] == []
 
@@ -43,20 +49,44 @@ def test_rasas_api_answers_401_without_its_token_on_the_replicas_and_the_interna
     topology = cluster.production.topology
     header = {"X-Wegwijs-Conversation": "someone"}
     for base in [*(f"http://127.0.0.1:{port}" for port in topology.rasa_ports), topology.rasa_url]:
-        assert requests.get(f"{base}/conversations/someone/tracker", headers=header, timeout=30).status_code == 401
+        assert (
+            requests.get(f"{base}/conversations/someone/tracker", headers=header, timeout=30).status_code
+            == 401
+        )
         assert requests.put(f"{base}/model", headers=header, json={}, timeout=30).status_code == 401
-    assert requests.get(f"{topology.rasa_url}/status", params={"token": cluster.production.rasa_token},
-                        headers=header, timeout=30).status_code == 200
+    assert (
+        requests.get(
+            f"{topology.rasa_url}/status",
+            params={"token": cluster.production.rasa_token},
+            headers=header,
+            timeout=30,
+        ).status_code
+        == 200
+    )
 
 
 def test_the_public_listener_refuses_rasas_rest_channel_and_api_and_the_action_server(cluster, site):
     header = {"X-Wegwijs-Conversation": "someone"}
-    assert requests.post(f"{site}/webhooks/rest/webhook", json={"sender": "someone", "message": "hoi"},
-                         headers=header, timeout=30).status_code == 404
+    assert (
+        requests.post(
+            f"{site}/webhooks/rest/webhook",
+            json={"sender": "someone", "message": "hoi"},
+            headers=header,
+            timeout=30,
+        ).status_code
+        == 404
+    )
     token = {"token": cluster.production.rasa_token}
-    assert requests.get(f"{site}/conversations/someone/tracker", params=token, headers=header,
-                        timeout=30).status_code == 404
-    assert requests.post(f"{site}/webhook", json={"next_action": "action_store_handoff"}, timeout=30).status_code == 404
+    assert (
+        requests.get(
+            f"{site}/conversations/someone/tracker", params=token, headers=header, timeout=30
+        ).status_code
+        == 404
+    )
+    assert (
+        requests.post(f"{site}/webhook", json={"next_action": "action_store_handoff"}, timeout=30).status_code
+        == 404
+    )
     assert requests.get(f"{site}/actions", timeout=30).status_code == 404
 
 
@@ -78,7 +108,9 @@ def test_behind_nginx_a_burst_from_one_address_is_limited_and_a_made_up_forwarde
     attacker = client("127.0.0.2")
 
     def start(session, **headers):
-        return session.post(f"{site}/widget/api/conversations", json={}, headers=headers, timeout=30).status_code
+        return session.post(
+            f"{site}/widget/api/conversations", json={}, headers=headers, timeout=30
+        ).status_code
 
     answers = [start(attacker) for _ in range(DEFAULT_PER_ADDRESS)]
     assert answers == [200] * DEFAULT_PER_ADDRESS

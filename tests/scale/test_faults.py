@@ -1,18 +1,19 @@
 """Faults during traffic: the action server killed, PostgreSQL restarted, Redis gone.
 
 Each test leaves the part it broke running again, whatever happens (the next test needs it)."""
+
 import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 import requests
 
-from bot.handoff.store import HandoffStore
 from bot.conversation.service_replies import service_message
+from bot.handoff.store import HandoffStore
 from tests.e2e.conftest import text_of
 from tests.e2e.intake_path import intake_up_to_the_choice, press
 from tests.scale.conftest import Resident, wait_for
@@ -62,16 +63,24 @@ def _cluster_name() -> str:
 
 
 def _restart_postgresql() -> None:
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "restart"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "restart"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def _ensure_postgresql_runs() -> None:
-    status = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "status"],
-                            capture_output=True)
+    status = subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "status"], capture_output=True
+    )
     if status.returncode != 0:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "start"],
-                       check=True, timeout=120)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_name(), "main", "start"],
+            check=True,
+            timeout=120,
+        )
 
 
 def test_postgresql_restarted_during_traffic(cluster):
@@ -93,8 +102,8 @@ def test_postgresql_restarted_during_traffic(cluster):
     finally:
         _ensure_postgresql_runs()
 
-    for resident, outcome in zip(residents, outcomes):
-        for question, reply in outcome:
+    for outcome in outcomes:
+        for _question, reply in outcome:
             # Clear failure or a real answer; never a silent empty reply.
             assert reply.status_code in (200, 503), reply.text
             if reply.status_code == 503:
@@ -104,7 +113,9 @@ def test_postgresql_restarted_during_traffic(cluster):
     # Recovers without a restart of Wegwijs.
     wait_for(lambda: residents[0].post("wat is een pgb").status_code == 200, 60, "recovery after the restart")
     for resident, outcome in zip(residents, outcomes):
-        stored = [json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"]
+        stored = [
+            json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"
+        ]
         sent = [("hallo", True)] + [(question, reply.status_code == 200) for question, reply in outcome]
         # Everything confirmed is stored, once, in order, and nothing that was not sent. A message
         # answered 503 is normally not stored; it may be when PostgreSQL committed it and went down
@@ -122,7 +133,8 @@ def stored_as_sent(stored: List[str], sent: List[Tuple[str, bool]]) -> bool:
             return True
         text, confirmed = sent[i]
         return (j < len(stored) and stored[j] == text and matches(i + 1, j + 1)) or (
-            not confirmed and matches(i + 1, j))
+            not confirmed and matches(i + 1, j)
+        )
 
     return matches(0, 0)
 
@@ -137,10 +149,15 @@ def test_redis_unavailable_is_a_clear_error_and_nothing_is_processed(cluster, re
         assert "Lock store unreachable (Redis?)" in cluster.log("rasa0") + cluster.log("rasa1")
     finally:
         redis_server.start()
-    users = [json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"]
+    users = [
+        json.loads(e["data"])["text"] for e in cluster.events(resident.sender) if e["type_name"] == "user"
+    ]
     assert users == ["hallo"]  # the refused message was not processed by anyone
-    reply = wait_for(lambda: _answered(resident.post("kost een clientondersteuner geld?")), 30,
-                     "an answer once Redis is back")
+    reply = wait_for(
+        lambda: _answered(resident.post("kost een clientondersteuner geld?")),
+        30,
+        "an answer once Redis is back",
+    )
     assert "gratis" in text_of(reply.json())
 
 

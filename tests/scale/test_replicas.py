@@ -1,6 +1,7 @@
 """Two Rasa replicas share PostgreSQL and Redis: many residents at once, and one conversation's
 messages sent at the same moment to both replicas directly (past the proxy's hash), so only the
 lock store keeps them apart."""
+
 import json
 from concurrent.futures import ThreadPoolExecutor
 from itertools import cycle
@@ -24,12 +25,15 @@ QUESTIONS = [
 def test_messages_sent_at_once_to_both_replicas_are_answered_in_order_and_stored_once(cluster):
     residents = [Resident(cluster, f"burst{n}") for n in range(4)]
     replicas = cycle(cluster.replica_urls)
-    sends = [(resident, question, answer, next(replicas))
-             for resident in residents for question, answer in QUESTIONS]
+    sends = [
+        (resident, question, answer, next(replicas))
+        for resident in residents
+        for question, answer in QUESTIONS
+    ]
     with ThreadPoolExecutor(max_workers=len(sends)) as pool:
         replies = list(pool.map(lambda s: s[0].post(s[1], s[3]), sends))
 
-    for (resident, question, answer, _), reply in zip(sends, replies):
+    for (_resident, question, answer, _), reply in zip(sends, replies):
         assert reply.status_code == 200, reply.text
         assert answer in text_of(reply.json()), (question, reply.json())
     for resident in residents:

@@ -1,4 +1,5 @@
 """Building trackers and running actions the way the action server does."""
+
 import asyncio
 from typing import Any, Dict, List, Optional
 

@@ -4,6 +4,7 @@ Each PostgreSQL test gets its own schema (via search_path), so tests share no st
 or with anyone else using the same database. Set WEGWIJS_TEST_POSTGRES_URL (or DATABASE_URL, when it
 names a PostgreSQL server) to use another server than the local one.
 """
+
 import os
 import uuid
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, exc, text
 from sqlalchemy.engine import make_url
+
 
 def _postgres_url() -> str:
     given = os.getenv("DATABASE_URL", "")
@@ -35,12 +37,16 @@ def postgres_url():
             pass
     except exc.OperationalError as error:
         admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (set WEGWIJS_TEST_POSTGRES_URL): {error.orig}")
+        pytest.skip(
+            f"PostgreSQL not reachable at {POSTGRES_URL} (set WEGWIJS_TEST_POSTGRES_URL): {error.orig}"
+        )
     schema = f"wegwijs_test_{uuid.uuid4().hex[:12]}"
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     # The schema name doubles as application_name, so a test can find its own connections.
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}", "application_name": schema})
+    url = make_url(POSTGRES_URL).update_query_dict(
+        {"options": f"-csearch_path={schema}", "application_name": schema}
+    )
     yield url.render_as_string(hide_password=False)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -50,8 +56,6 @@ def postgres_url():
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_url(request) -> str:
     return request.getfixturevalue(f"{request.param}_url")
-
-
 
 
 @pytest.fixture

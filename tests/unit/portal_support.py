@@ -1,4 +1,5 @@
 """A portal on a test database, with accounts, handoffs and a browser-like client that logs in."""
+
 import dataclasses
 import re
 from datetime import datetime, timedelta, timezone
@@ -6,8 +7,7 @@ from typing import Dict, Optional
 
 import pyotp
 
-from bot.access import accounts
-from bot.access import second_factor
+from bot.access import accounts, second_factor
 from bot.handoff.store import HandoffStore, StoredHandoff
 from bot.settings import read_settings
 from bot.web.app import create_app
@@ -36,8 +36,13 @@ class Clock:
 
 
 def portal_app(database_url: str, **changes):
-    settings = dataclasses.replace(read_settings(), database_url=database_url, secret_key="unit-tests",
-                                   public_url="http://portal.example", **changes)
+    settings = dataclasses.replace(
+        read_settings(),
+        database_url=database_url,
+        secret_key="unit-tests",
+        public_url="http://portal.example",
+        **changes,
+    )
     app = create_app(settings)
     app.config["TESTING"] = True
     app.config["WEGWIJS_CLOCK"] = app.extensions["wegwijs_db"].test_clock = Clock()
@@ -58,12 +63,15 @@ def enrol(db, account, moment: datetime, secret_key: str = "unit-tests") -> None
     """Sets up the account's authenticator app, confirmed with the code of the time step before
     `moment`, so a login at `moment` has a code that was not used yet."""
     SECRETS[account.email] = second_factor.secret_for_enrolment(db, account, secret_key)
-    second_factor.confirm(db, account, code_for(account.email, moment - timedelta(seconds=30)), moment, secret_key)
+    second_factor.confirm(
+        db, account, code_for(account.email, moment - timedelta(seconds=30)), moment, secret_key
+    )
 
 
 def _token(page: bytes) -> str:
-    found = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page) or \
-        re.search(rb'value="([^"]+)"[^>]*name="csrf_token"', page)
+    found = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        rb'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     return found.group(1).decode()
 
 
@@ -82,8 +90,9 @@ class Browser:
         response = self.password_step(email, password)
         if response.status_code != 302 or not response.headers["Location"].endswith("/portaal/tweede-stap"):
             return response
-        response = self.submit("/portaal/tweede-stap", "/portaal/tweede-stap",
-                               {"code": code_for(email, self.clock())})
+        response = self.submit(
+            "/portaal/tweede-stap", "/portaal/tweede-stap", {"code": code_for(email, self.clock())}
+        )
         self.clock.advance(seconds=30)  # the next login gets a new code: a used one is refused
         return response
 
@@ -101,7 +110,9 @@ def make_account(db, role: str, organisation: Optional[str] = None, email: Optio
     (at the time of the portal's clock, when the database is a test portal's)."""
     clock = getattr(db, "test_clock", None)
     email = email or f"{role}.{organisation or 'gemeente'}@portal.example"
-    account = accounts.create_account(db, email, f"{role.title()} {organisation or ''}".strip(), role, organisation)
+    account = accounts.create_account(
+        db, email, f"{role.title()} {organisation or ''}".strip(), role, organisation
+    )
     set_password(db, account)
     enrol(db, account, clock() if clock else datetime.now(timezone.utc))
     return account

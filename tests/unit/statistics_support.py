@@ -1,4 +1,5 @@
 """Recorded conversations for the statistics tests, written by Rasa's own SQL tracker store."""
+
 import asyncio
 from typing import List, Optional
 
@@ -15,10 +16,19 @@ SECRET = "statistics-unit-tests"
 MONDAY_EVENING = 1795461300.0
 
 
-def said(intent: str, text: str = "", at: float = MONDAY_EVENING, entities: Optional[list] = None) -> List[Event]:
-    return [ActionExecuted("action_listen", timestamp=at - 1),
-            UserUttered(text or f"/{intent}", {"name": intent, "confidence": 1.0}, entities or [],
-                        timestamp=at, input_channel="rest")]
+def said(
+    intent: str, text: str = "", at: float = MONDAY_EVENING, entities: Optional[list] = None
+) -> List[Event]:
+    return [
+        ActionExecuted("action_listen", timestamp=at - 1),
+        UserUttered(
+            text or f"/{intent}",
+            {"name": intent, "confidence": 1.0},
+            entities or [],
+            timestamp=at,
+            input_channel="rest",
+        ),
+    ]
 
 
 def did(action: str, at: float = MONDAY_EVENING) -> Event:
@@ -26,7 +36,10 @@ def did(action: str, at: float = MONDAY_EVENING) -> Event:
 
 
 def conversation(*parts, start: float = MONDAY_EVENING) -> List[Event]:
-    events: List[Event] = [ActionExecuted("action_session_start", timestamp=start - 2), SessionStarted(timestamp=start - 2)]
+    events: List[Event] = [
+        ActionExecuted("action_session_start", timestamp=start - 2),
+        SessionStarted(timestamp=start - 2),
+    ]
     for part in parts:
         events += part if isinstance(part, list) else [part]
     return events
@@ -48,9 +61,16 @@ def record(tracker_url_path, sender_id: str, events: List[Event]) -> None:
 def personal_data(seed: int) -> dict:
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
-    return {"name": fake.name(), "street": fake.street_address(), "city": fake.city(), "postcode": fake.postcode(),
-            "phone": fake.phone_number(), "email": fake.email(), "bsn": fake.ssn(),
-            "date": fake.date_of_birth().strftime("%d-%m-%Y")}
+    return {
+        "name": fake.name(),
+        "street": fake.street_address(),
+        "city": fake.city(),
+        "postcode": fake.postcode(),
+        "phone": fake.phone_number(),
+        "email": fake.email(),
+        "bsn": fake.ssn(),
+        "date": fake.date_of_birth().strftime("%d-%m-%Y"),
+    }
 
 
 def identifying_parts(data: dict):
@@ -62,5 +82,7 @@ def identifying_parts(data: dict):
 
 
 def message_with(data: dict) -> str:
-    return (f"Ik ben {data['name']} en woon op {data['street']}, {data['postcode']} {data['city']}. "
-            f"Bel {data['phone']} of mail {data['email']}. Mijn BSN is {data['bsn']}, geboren {data['date']}.")
+    return (
+        f"Ik ben {data['name']} en woon op {data['street']}, {data['postcode']} {data['city']}. "
+        f"Bel {data['phone']} of mail {data['email']}. Mijn BSN is {data['bsn']}, geboren {data['date']}."
+    )

@@ -1,4 +1,5 @@
 """bot/contract.py against what it names: domain.yml, the training data, the rules and the database schema."""
+
 import re
 
 import yaml
@@ -13,11 +14,30 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"
 # Rasa's own names: not listed in domain.yml, yet every conversation can meet them.
 RASA_BUILT_IN = {contract.NLU_FALLBACK, contract.REQUESTED_SLOT}
 INTENT_NAMES = (
-    "GREET", "GOODBYE", "THANKS", "AFFIRM", "DENY", "BOT_CHALLENGE", "ASK_CAPABILITIES", "REQUEST_HUMAN",
-    "OUT_OF_SCOPE", "CRISIS", "DISTRESS", "WITHDRAW_HANDOFF", "STOP", "RESTART", "START_INTAKE",
+    "GREET",
+    "GOODBYE",
+    "THANKS",
+    "AFFIRM",
+    "DENY",
+    "BOT_CHALLENGE",
+    "ASK_CAPABILITIES",
+    "REQUEST_HUMAN",
+    "OUT_OF_SCOPE",
+    "CRISIS",
+    "DISTRESS",
+    "WITHDRAW_HANDOFF",
+    "STOP",
+    "RESTART",
+    "START_INTAKE",
 )
-INTENT_GROUPS = ("CONVERSATION_INTENTS", "RIGHTS_TOPICS", "QUESTION_INTENTS", "INTAKE_ALWAYS_INTERRUPT",
-                 "SURVEY_INTERRUPTIONS", "CLOSING_INTENTS")
+INTENT_GROUPS = (
+    "CONVERSATION_INTENTS",
+    "RIGHTS_TOPICS",
+    "QUESTION_INTENTS",
+    "INTAKE_ALWAYS_INTERRUPT",
+    "SURVEY_INTERRUPTIONS",
+    "CLOSING_INTENTS",
+)
 
 
 def _rule_intents() -> set:
@@ -37,7 +57,9 @@ def test_every_intent_the_contract_names_is_in_the_domain():
 
 def test_every_rights_topic_of_the_domain_is_in_the_contract_once_with_data_and_a_rule():
     # A new rights question is an intent in domain.yml plus one entry in contract.RIGHTS_TOPICS.
-    in_domain = {i for i in DOMAIN["intents"] if i.startswith("ask_") and i not in contract.CONVERSATION_INTENTS}
+    in_domain = {
+        i for i in DOMAIN["intents"] if i.startswith("ask_") and i not in contract.CONVERSATION_INTENTS
+    }
     assert in_domain == set(contract.RIGHTS_TOPICS)
     assert len(set(contract.RIGHTS_TOPICS)) == len(contract.RIGHTS_TOPICS)
     examples = {intent for path in TRAINING_FILES for intent, _ in nlu_examples(path)}
@@ -49,8 +71,19 @@ def test_every_rights_topic_of_the_domain_is_in_the_contract_once_with_data_and_
 
 def test_the_conversation_intents_are_the_shared_contracts():
     assert contract.CONVERSATION_INTENTS == {
-        "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "ask_capabilities", "request_human",
-        "out_of_scope", "crisis", "distress", "withdraw_handoff"}
+        "greet",
+        "goodbye",
+        "thanks",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "ask_capabilities",
+        "request_human",
+        "out_of_scope",
+        "crisis",
+        "distress",
+        "withdraw_handoff",
+    }
     # Danger and despair come first in the intake; distress never leaves the survey on its own.
     assert {contract.CRISIS, contract.DISTRESS} <= contract.INTAKE_ALWAYS_INTERRUPT
     assert contract.CRISIS in contract.SURVEY_INTERRUPTIONS
@@ -65,7 +98,8 @@ def test_every_slot_entity_action_and_response_the_contract_names_is_in_the_doma
     extra = {contract.INTAKE_CONSENT_SLOT, contract.INTAKE_CONSENT_AT_SLOT, contract.INTAKE_OFFERED_SLOT}
     assert intake_slots | extra == {s for s in slots if s.startswith(contract.INTAKE_SLOT_PREFIX)}
     assert {s for s in slots if s.startswith(contract.SATISFACTION_SLOT_PREFIX)} == {
-        contract.SATISFACTION_SLOT_PREFIX + step for step in SURVEY_STEPS}
+        contract.SATISFACTION_SLOT_PREFIX + step for step in SURVEY_STEPS
+    }
     actions = set(DOMAIN["actions"])
     assert {contract.ACTION_FALLBACK, contract.ACTION_CONTACT_HUMAN} <= actions
     assert {f"action_ask_{slot}" for slot in intake_slots} <= actions

@@ -7,6 +7,7 @@ figures is smaller than a figure that was shown itself. A month is offered only 
 and the daily statistics job has counted its last conversations (SETTLE_DAYS later): a month that
 still grows would give the same difference between today's and yesterday's view.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,11 @@ def _month(start: date, refused: bool = False) -> Period:
 def months(today: date, settled: bool = True) -> List[date]:
     """The first days of the months that may be chosen, newest first. `settled=False` adds the current
     month: for the free text, which has no counts to subtract."""
-    newest = today.replace(day=1) if not settled else _previous((today - timedelta(days=SETTLE_DAYS)).replace(day=1))
+    newest = (
+        today.replace(day=1)
+        if not settled
+        else _previous((today - timedelta(days=SETTLE_DAYS)).replace(day=1))
+    )
     found = [newest]
     while len(found) < HISTORY_MONTHS:
         found.append(_previous(found[-1]))

@@ -1,4 +1,5 @@
 """The dashboard's pages, charts (SVG) and CSV exports. Figures come suppressed from bot.statistics."""
+
 from __future__ import annotations
 
 import csv
@@ -7,13 +8,13 @@ import io
 from flask import Blueprint, Response, abort, render_template, request
 
 from bot.access import audit
-from bot.web.dashboard.period import SETTLE_DAYS, months, period_from
-from bot.web.portal import database
 from bot.access.permissions import Permission
-from bot.web.portal.auth import current_account, now, permission_required
 from bot.statistics.charts import svg
 from bot.statistics.report import FIGURES, csv_rows, figures
 from bot.statistics.store import LOCAL_TIME, StatisticsStore
+from bot.web.dashboard.period import SETTLE_DAYS, months, period_from
+from bot.web.portal import database
+from bot.web.portal.auth import current_account, now, permission_required
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/portaal/statistiek", template_folder="templates")
 
@@ -52,8 +53,13 @@ def index():
     period = _period()
     rows = _store().conversations(period.start, period.end)
     _audit("statistics_viewed", period)
-    return render_template("dashboard/index.html", period=period, months=months(_today()), settle_days=SETTLE_DAYS,
-                           figures=figures(rows, period.start, period.end))
+    return render_template(
+        "dashboard/index.html",
+        period=period,
+        months=months(_today()),
+        settle_days=SETTLE_DAYS,
+        figures=figures(rows, period.start, period.end),
+    )
 
 
 @blueprint.get("/<slug>.svg")
@@ -72,8 +78,11 @@ def export(slug: str):
     # Semicolons: what Dutch spreadsheet programs expect.
     csv.writer(buffer, delimiter=";").writerows(csv_rows(figure))
     filename = f"wegwijs-{slug}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @blueprint.get("/vrije-tekst")
@@ -81,5 +90,9 @@ def export(slug: str):
 def free_text():
     period = _period(settled=False)
     _audit("free_text_viewed", period)
-    return render_template("dashboard/free_text.html", period=period, months=months(_today(), settled=False),
-                           items=_store().free_text(period.start, period.end))
+    return render_template(
+        "dashboard/free_text.html",
+        period=period,
+        months=months(_today(), settled=False),
+        items=_store().free_text(period.start, period.end),
+    )

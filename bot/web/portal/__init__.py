@@ -5,22 +5,27 @@ Blueprints: `auth` (log in with a second factor, log out), `passwords` (one-time
 The logic lives in `bot.access.accounts`, `bot.access.second_factor`, `bot.access.sessions`, `bot.access.audit` and
 `bot.handoff.casework`; this package is the web edge.
 """
-from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
+from zoneinfo import ZoneInfo
 
-from bot.storage.database import Database
-from bot.handoff.notifications import URGENCY_TEXT, urgency_of
-from bot.web.portal import admin, auth, cases, passwords
 from bot.access.permissions import Permission, can
+from bot.handoff.notifications import URGENCY_TEXT, urgency_of
+from bot.storage.database import Database
+from bot.web.portal import admin, auth, cases, passwords
 from bot.web.portal.labels import LABELS
 
 csrf = CSRFProtect()
-assets = Blueprint("portal_assets", __name__, static_folder="static", static_url_path="/portaal/static",
-                   template_folder="templates")
+assets = Blueprint(
+    "portal_assets",
+    __name__,
+    static_folder="static",
+    static_url_path="/portaal/static",
+    template_folder="templates",
+)
 # The database keeps UTC; supporters read the time of day where they and the residents live.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -40,8 +45,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["labels"] = LABELS
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["Permission"] = Permission
-    app.jinja_env.filters["local_time"] = lambda moment: moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") \
-        if moment else "—"
+    app.jinja_env.filters["local_time"] = lambda moment: (
+        moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") if moment else "—"
+    )
     app.jinja_env.filters["urgency"] = _urgency
     app.add_url_rule("/portaal/", "portal_home", lambda: redirect(url_for("cases.inbox")))
     app.after_request(_security_headers)
@@ -55,8 +61,9 @@ def _urgency(stored) -> str:
 def _security_headers(response):
     """Portal pages hold personal data: never cached, never framed, no third-party anything."""
     if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        )
         response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")

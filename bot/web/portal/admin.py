@@ -2,6 +2,7 @@
 
 Administrators manage people and settings; they never see handoff content.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -12,20 +13,24 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from bot import catalogue
-from bot.access import accounts
-from bot.access import audit
-from bot.handoff import notifications
-from bot.access import second_factor
+from bot.access import accounts, audit, second_factor
 from bot.access.permissions import Permission, can
+from bot.contract import ROLES
+from bot.handoff import notifications
 from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS, MESSAGES
-from bot.contract import ROLES
 
 blueprint = Blueprint("admin", __name__, url_prefix="/portaal/beheer")
 
 
 class AccountForm(FlaskForm):
-    email = EmailField(catalogue.text("portal.fields.email"), validators=[DataRequired(), Email(message=catalogue.text("portal.accounts.email_invalid"), check_deliverability=False)])
+    email = EmailField(
+        catalogue.text("portal.fields.email"),
+        validators=[
+            DataRequired(),
+            Email(message=catalogue.text("portal.accounts.email_invalid"), check_deliverability=False),
+        ],
+    )
     name = StringField(catalogue.text("portal.fields.name"), validators=[DataRequired(), Length(max=255)])
     role = SelectField(catalogue.text("portal.fields.role"), choices=[(r, LABELS["role"][r]) for r in ROLES])
     organisation = SelectField(catalogue.text("portal.fields.organisation"), choices=[])
@@ -48,16 +53,27 @@ def _account_form() -> AccountForm:
 def _one_time_link(account: accounts.Account, fresh: bool) -> str:
     settings = current_app.config["WEGWIJS_SETTINGS"]
     if fresh:
-        return accounts.new_password_link(_db(), account, settings.secret_key, settings.public_url, current_account())
+        return accounts.new_password_link(
+            _db(), account, settings.secret_key, settings.public_url, current_account()
+        )
     return accounts.password_link(_db(), account, settings.secret_key, settings.public_url)
 
 
-def _accounts_page(form: AccountForm, link: Optional[str] = None, link_for: Optional[accounts.Account] = None):
+def _accounts_page(
+    form: AccountForm, link: Optional[str] = None, link_for: Optional[accounts.Account] = None
+):
     """The list; with the one-time link of a new account or a new link, shown here once and never stored."""
     organisations = {o.id: o.name for o in _municipality().social_map}
-    return render_template("portal/accounts.html", accounts=accounts.list_accounts(_db()), form=form,
-                           organisations=organisations, me=current_account(), link=link, link_for=link_for,
-                           link_days=accounts.PASSWORD_LINK_HOURS // 24)
+    return render_template(
+        "portal/accounts.html",
+        accounts=accounts.list_accounts(_db()),
+        form=form,
+        organisations=organisations,
+        me=current_account(),
+        link=link,
+        link_for=link_for,
+        link_days=accounts.PASSWORD_LINK_HOURS // 24,
+    )
 
 
 @blueprint.route("/accounts", methods=["GET", "POST"])
@@ -66,8 +82,14 @@ def account_list():
     form = _account_form()
     if form.validate_on_submit():
         try:
-            created = accounts.create_account(_db(), form.email.data, form.name.data, form.role.data,
-                                              form.organisation.data or None, by=current_account())
+            created = accounts.create_account(
+                _db(),
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.organisation.data or None,
+                by=current_account(),
+            )
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
@@ -123,7 +145,10 @@ def organisation_list():
     from bot.privacy import retention
 
     retention_visible = can(current_account(), Permission.VIEW_RETENTION)
-    return render_template("portal/organisations.html", organisations=_municipality().social_map,
-                           problems=notifications.problems(_db()),
-                           retention=retention.status(_db()) if retention_visible else None,
-                           retention_texts=retention.texts())
+    return render_template(
+        "portal/organisations.html",
+        organisations=_municipality().social_map,
+        problems=notifications.problems(_db()),
+        retention=retention.status(_db()) if retention_visible else None,
+        retention_texts=retention.texts(),
+    )

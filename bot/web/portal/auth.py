@@ -5,6 +5,7 @@ token, so logging out, blocking an account, 30 minutes idle or 8 hours in all en
 every copy of the cookie. Failed attempts are counted per account and per address, in Redis in
 production (Flask-Limiter, `WEGWIJS_RATE_LIMIT_STORAGE`), so every worker sees the same count.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,18 @@ from functools import wraps
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -23,10 +34,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from bot import catalogue
-from bot.access import accounts
-from bot.access import audit
-from bot.access import sessions
-from bot.access import second_factor
+from bot.access import accounts, audit, second_factor, sessions
 from bot.access.permissions import Permission, can
 from bot.web.portal.labels import MESSAGES, explain
 from bot.web.rate_limiter import init_limiter, limiter
@@ -62,7 +70,9 @@ def init_app(app: Flask, settings) -> None:
     login_manager.session_protection = "strong"
     app.config.setdefault("WEGWIJS_CLOCK", lambda: datetime.now(timezone.utc))
     app.config["WEGWIJS_SESSION_LIMITS"] = sessions.Limits(
-        idle=timedelta(minutes=settings.portal_idle_minutes), lifetime=timedelta(hours=settings.portal_session_hours))
+        idle=timedelta(minutes=settings.portal_idle_minutes),
+        lifetime=timedelta(hours=settings.portal_session_hours),
+    )
     # The signed cookie is never accepted longer than a session may last (Flask's default: 31 days).
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings.portal_session_hours)
     # Per process by default; set WEGWIJS_RATE_LIMIT_STORAGE (redis://...) to share the count.
@@ -98,6 +108,7 @@ def current_account() -> accounts.Account:
 def permission_required(permission: Permission) -> Callable:
     """Only logged-in accounts whose role has this permission (bot.access.permissions); others get 403
     (or the login page)."""
+
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         @login_required
@@ -105,7 +116,9 @@ def permission_required(permission: Permission) -> Callable:
             if not can(current_account(), permission):
                 abort(403)
             return view(*args, **kwargs)
+
         return guarded
+
     return decorate
 
 
@@ -130,7 +143,9 @@ def _refused(response) -> bool:
 
 def _typed_account() -> str:
     """The account a login form names, hashed: the limiter's store needs no e-mail addresses."""
-    return "account:" + hashlib.sha256(request.form.get("email", "").strip().lower().encode()).hexdigest()[:32]
+    return (
+        "account:" + hashlib.sha256(request.form.get("email", "").strip().lower().encode()).hexdigest()[:32]
+    )
 
 
 def _pending() -> Optional[sessions.PortalSession]:
@@ -217,11 +232,15 @@ def enrol():
         except second_factor.SecondFactorError as error:
             flash(explain(error), "error")
         else:
-            return render_template("portal/recovery_codes.html", codes=codes,
-                                   next=_open_session(pending, account, "enrolled"))
-    return render_template("portal/enrol.html", form=form, qr=Markup(second_factor.qr_svg(secret, account)),
-                           secret=" ".join(secret[n:n + 4] for n in range(0, len(secret), 4))), \
-        200 if request.method == "GET" else 401
+            return render_template(
+                "portal/recovery_codes.html", codes=codes, next=_open_session(pending, account, "enrolled")
+            )
+    return render_template(
+        "portal/enrol.html",
+        form=form,
+        qr=Markup(second_factor.qr_svg(secret, account)),
+        secret=" ".join(secret[n : n + 4] for n in range(0, len(secret), 4)),
+    ), 200 if request.method == "GET" else 401
 
 
 def _home(account: accounts.Account) -> str:

@@ -1,4 +1,5 @@
 """The supporter's pages: inbox, one handoff (screen and print), its actions, and the audit log."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -7,14 +8,15 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from bot import catalogue
-from bot.handoff import casework
 from bot.access.audit import entries_for
+from bot.access.permissions import Permission
 from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
-from bot.access.permissions import Permission
+from bot.handoff import casework
+from bot.intake.summary import LABELS as SUMMARY_LABELS
+from bot.intake.summary import readable
 from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS, MESSAGES
-from bot.intake.summary import LABELS as SUMMARY_LABELS, readable
 
 blueprint = Blueprint("cases", __name__, url_prefix="/portaal")
 AGE_CHOICES = (1, 3, 7, 14)
@@ -25,7 +27,10 @@ class NoteForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = SelectField(catalogue.text("portal.fields.outcome"), choices=[(o, LABELS["outcome"][o]) for o in casework.OUTCOMES])
+    outcome = SelectField(
+        catalogue.text("portal.fields.outcome"),
+        choices=[(o, LABELS["outcome"][o]) for o in casework.OUTCOMES],
+    )
     reason = TextAreaField(catalogue.text("portal.fields.reason"), validators=[Length(max=4000)])
 
 
@@ -60,9 +65,14 @@ def inbox():
     account = current_account()
     wanted = _filter()
     return render_template(
-        "portal/inbox.html", handoffs=casework.inbox(_db(), account, wanted), wanted=wanted,
-        counts=casework.counts(_db(), account), domains=life_domains(), urgencies=URGENCIES,
-        ages=AGE_CHOICES, organisation=_organisations().get(account.organisation_id, account.organisation_id),
+        "portal/inbox.html",
+        handoffs=casework.inbox(_db(), account, wanted),
+        wanted=wanted,
+        counts=casework.counts(_db(), account),
+        domains=life_domains(),
+        urgencies=URGENCIES,
+        ages=AGE_CHOICES,
+        organisation=_organisations().get(account.organisation_id, account.organisation_id),
     )
 
 
@@ -85,16 +95,24 @@ def show(reference: str):
     case = _case_or_404(reference, "viewed")
     reassign = ReassignForm()
     reassign.organisation.choices = sorted(_organisations().items(), key=lambda item: item[1])
-    return render_template("portal/handoff.html", case=case, summary=_summary(case), note_form=NoteForm(),
-                           outcome_form=OutcomeForm(), reassign_form=reassign, organisations=_organisations())
+    return render_template(
+        "portal/handoff.html",
+        case=case,
+        summary=_summary(case),
+        note_form=NoteForm(),
+        outcome_form=OutcomeForm(),
+        reassign_form=reassign,
+        organisations=_organisations(),
+    )
 
 
 @blueprint.route("/aanmeldingen/<reference>/afdrukken")
 @permission_required(Permission.VIEW_CASES)
 def print_view(reference: str):
     case = _case_or_404(reference, "printed")
-    return render_template("portal/handoff_print.html", case=case, summary=_summary(case),
-                           organisations=_organisations())
+    return render_template(
+        "portal/handoff_print.html", case=case, summary=_summary(case), organisations=_organisations()
+    )
 
 
 def _act(reference: str, step, *args):
@@ -145,7 +163,10 @@ def reassign(reference: str):
     except casework.CaseworkError as error:
         flash(str(error), "error")
         return redirect(url_for("cases.show", reference=reference))
-    flash(catalogue.text("portal.casework.reassigned", organisation=_organisations()[form.organisation.data]), "info")
+    flash(
+        catalogue.text("portal.casework.reassigned", organisation=_organisations()[form.organisation.data]),
+        "info",
+    )
     return redirect(url_for("cases.inbox"))
 
 

@@ -1,10 +1,16 @@
 """Labels for coded values in the portal, and the short messages its pages show, from the text catalogue
 (bot/catalogue/nl/portal.yml; urgency from handoff.yml, the one label per code the mail and summary use)."""
+
 from bot import catalogue
 
-LABELS = {**catalogue.entry("portal.labels"),
-          "urgency": {code: catalogue.first_upper(label) for code, label in catalogue.entry("handoff.urgency").items()
-                      if code not in ("described", "unknown")}}
+LABELS = {
+    **catalogue.entry("portal.labels"),
+    "urgency": {
+        code: catalogue.first_upper(label)
+        for code, label in catalogue.entry("handoff.urgency").items()
+        if code not in ("described", "unknown")
+    },
+}
 MESSAGES = catalogue.entry("portal.messages")
 
 

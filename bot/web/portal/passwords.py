@@ -1,4 +1,5 @@
 """Passwords: the owner sets one through their one-time link, and changes it when logged in."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -18,8 +19,10 @@ blueprint.register_error_handler(429, too_many)
 
 class NewPasswordForm(FlaskForm):
     new = PasswordField(catalogue.text("portal.fields.new_password"), validators=[DataRequired()])
-    repeat = PasswordField(catalogue.text("portal.fields.new_password_again"),
-                           validators=[DataRequired(), EqualTo("new", message=MESSAGES["password_different"])])
+    repeat = PasswordField(
+        catalogue.text("portal.fields.new_password_again"),
+        validators=[DataRequired(), EqualTo("new", message=MESSAGES["password_different"])],
+    )
 
 
 class ChangePasswordForm(NewPasswordForm):
@@ -57,7 +60,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(_db(), current_account(), form.current.data, form.new.data, current_user.token)
+            accounts.change_password(
+                _db(), current_account(), form.current.data, form.new.data, current_user.token
+            )
         except accounts.AccountError as error:
             flash(explain(error), "error")
         else:

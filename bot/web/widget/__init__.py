@@ -2,6 +2,7 @@
 
 The browser talks only to this edge (JSON over HTTPS); the edge talks to Rasa's REST channel.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -16,8 +17,13 @@ def register(app: Flask) -> None:
     limits.init_app(app, settings)
     app.register_blueprint(blueprint)
     # Only the JSON API is called from other origins; the script itself loads with a plain <script> tag.
-    CORS(app, resources={path: {"origins": list(settings.widget_origins)} for path in API_PATHS},
-         methods=["POST"], allow_headers=["Content-Type"], max_age=600)
+    CORS(
+        app,
+        resources={path: {"origins": list(settings.widget_origins)} for path in API_PATHS},
+        methods=["POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
     # The API is authorised by the signed conversation token in the JSON body, never by a cookie,
     # so a forged cross-site request has nothing to ride on: no CSRF token needed.
     csrf = app.extensions.get("csrf")

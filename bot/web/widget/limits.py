@@ -13,6 +13,7 @@ is refused at once with "busy", and the remaining threads always serve the porta
 Chosen over a second gunicorn for the API: it works the same in both profiles (the embedded one has
 no proxy to route /widget/api elsewhere) and needs no second pool of processes.
 """
+
 from __future__ import annotations
 
 import threading
@@ -56,8 +57,11 @@ def conversation_key() -> str:
 
 def tokens() -> ConversationTokens:
     settings = _settings()
-    return ConversationTokens(settings.secret_key, idle_seconds=settings.widget_idle_minutes * 60,
-                              max_seconds=settings.widget_max_hours * 3600)
+    return ConversationTokens(
+        settings.secret_key,
+        idle_seconds=settings.widget_idle_minutes * 60,
+        max_seconds=settings.widget_max_hours * 3600,
+    )
 
 
 @contextmanager

@@ -16,6 +16,7 @@ URL (`?token=`), where a proxy's error log may write it down; it also takes a JW
 Authorization header (serving/launch.py gives Rasa both). The relay sends such a JWT, for this one
 conversation (Rasa's role "user") and one minute: even a copy could do little.
 """
+
 from __future__ import annotations
 
 import time
@@ -87,23 +88,38 @@ class RasaRelay:
         answer = self._call("post", "/webhooks/rest/webhook", conversation_id, json=body)
         if not isinstance(answer, list):
             raise RelayError("bad_reply")
-        return [r for r in (clean_reply(a.get("text"), a.get("buttons")) for a in answer if isinstance(a, dict)) if r]
+        return [
+            r
+            for r in (clean_reply(a.get("text"), a.get("buttons")) for a in answer if isinstance(a, dict))
+            if r
+        ]
 
     def _earlier_replies(self, conversation_id: str, message_id: str) -> Optional[List[dict]]:
         path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events?include_events=ALL"
-        tracker = self._call("post", path, conversation_id, json=[RETRY_CHECK], headers=self._api_auth(conversation_id))
+        tracker = self._call(
+            "post", path, conversation_id, json=[RETRY_CHECK], headers=self._api_auth(conversation_id)
+        )
         events = tracker.get("events") if isinstance(tracker, dict) else None
         return replies_after(events or [], message_id)
 
     def _api_auth(self, conversation_id: str) -> Dict[str, str]:
-        claims = {"user": {"username": conversation_id, "role": "user"}, "exp": int(time.time()) + API_JWT_SECONDS}
+        claims = {
+            "user": {"username": conversation_id, "role": "user"},
+            "exp": int(time.time()) + API_JWT_SECONDS,
+        }
         return {"Authorization": "Bearer " + jwt.encode(claims, self.token, algorithm="HS256")}
 
-    def _call(self, method: str, path: str, conversation_id: str, headers: Optional[Dict[str, str]] = None,
-              **kwargs) -> object:
+    def _call(
+        self, method: str, path: str, conversation_id: str, headers: Optional[Dict[str, str]] = None, **kwargs
+    ) -> object:
         try:
-            response = requests.request(method, self.rasa_url + path, timeout=self.timeout,
-                                        headers={CONVERSATION_HEADER: conversation_id, **(headers or {})}, **kwargs)
+            response = requests.request(
+                method,
+                self.rasa_url + path,
+                timeout=self.timeout,
+                headers={CONVERSATION_HEADER: conversation_id, **(headers or {})},
+                **kwargs,
+            )
         except requests.Timeout:
             raise RelayError("timeout") from None
         except requests.RequestException:

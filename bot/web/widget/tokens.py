@@ -8,6 +8,7 @@ token with "last used" set to now. A token not used for the idle time, or older 
 conversation, is expired: a token copied from a shared computer stops working, and the widget tells
 the resident to start again.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -50,8 +51,13 @@ class ConversationTokens:
             value = self._serializer.loads(token)
         except BadSignature:
             return None
-        if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
-                and value[0].startswith(PREFIX) and all(isinstance(t, int) for t in value[1:])):
+        if not (
+            isinstance(value, list)
+            and len(value) == 3
+            and isinstance(value[0], str)
+            and value[0].startswith(PREFIX)
+            and all(isinstance(t, int) for t in value[1:])
+        ):
             return None
         conversation_id, started, used = value
         now = time.time()

@@ -1,14 +1,21 @@
 """Routes: the demo pages of the fictional municipality, and the JSON API the widget calls."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
-from bot.web.widget.limits import (
-    Busy, conversation_key, per_address, per_conversation, relay_slot, tokens, too_many,
-)
 from bot.web.rate_limiter import limiter
+from bot.web.widget.limits import (
+    Busy,
+    conversation_key,
+    per_address,
+    per_conversation,
+    relay_slot,
+    tokens,
+    too_many,
+)
 from bot.web.widget.relay import RasaRelay, RelayError
 from bot.web.widget.tokens import ExpiredToken
 
@@ -17,16 +24,19 @@ API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
 CLIENT_MARGIN_SECONDS = 5
 
 # The demo pages and the widget run without inline script or style, so the policy can be strict.
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-               "frame-ancestors 'self'")
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'self'"
+)
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 RELAY_STATUS = {"timeout": 504, "unreachable": 502, "bad_reply": 502}
 # A larger body is not read to its end: the connection is closed instead.
 DRAINED_AT_MOST = 1024 * 1024
 
-blueprint = Blueprint("widget", __name__, static_folder="static", static_url_path="/widget",
-                      template_folder="templates")
+blueprint = Blueprint(
+    "widget", __name__, static_folder="static", static_url_path="/widget", template_folder="templates"
+)
 blueprint.register_error_handler(429, too_many)
 
 
@@ -78,8 +88,11 @@ def privacy():
 @limiter.shared_limit(per_address, scope="widget-address")
 def start_conversation():
     settings = _settings()
-    return jsonify(token=tokens().issue(), max_length=settings.widget_max_length,
-                   timeout_ms=int((settings.widget_relay_timeout + CLIENT_MARGIN_SECONDS) * 1000))
+    return jsonify(
+        token=tokens().issue(),
+        max_length=settings.widget_max_length,
+        timeout_ms=int((settings.widget_relay_timeout + CLIENT_MARGIN_SECONDS) * 1000),
+    )
 
 
 @blueprint.post(API_PATHS[1])
@@ -97,8 +110,12 @@ def send_message():
     if conversation is None:
         return _error("invalid_token", 403)
     text, message_id = body.get("text"), body.get("message_id")
-    if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str) \
-            or not MESSAGE_ID.match(message_id):
+    if (
+        not isinstance(text, str)
+        or not text.strip()
+        or not isinstance(message_id, str)
+        or not MESSAGE_ID.match(message_id)
+    ):
         return _error("invalid_message", 400)
     text = within_limit_at_the_door(text, settings.widget_max_length)
     if text is None:
@@ -114,7 +131,9 @@ def send_message():
         return _error(error.kind, RELAY_STATUS[error.kind])
     # Never silence: a turn that showed nothing still tells the resident what to do. A new token,
     # "used now": the conversation's idle time starts again.
-    return jsonify(replies=replies or [{"text": service_message("no_reply")}], token=tokens().issue(conversation))
+    return jsonify(
+        replies=replies or [{"text": service_message("no_reply")}], token=tokens().issue(conversation)
+    )
 
 
 @blueprint.errorhandler(413)

@@ -1,5 +1,6 @@
 """The audit log is append-only: nothing in the code changes an entry, PostgreSQL refuses it, and the
 one purge function deletes what is older than the retention period."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -38,8 +39,9 @@ def test_postgresql_refuses_to_change_or_delete_an_entry(postgres_url):
 def test_the_purge_deletes_only_entries_older_than_the_cutoff_and_opens_nothing_after(db):
     audit.write(db, "login_failed", detail="unknown_account")
     with db.transaction() as session:
-        session.execute(audit_log.insert().values(at=datetime.now(timezone.utc) - timedelta(days=400),
-                                                  action="logout"))
+        session.execute(
+            audit_log.insert().values(at=datetime.now(timezone.utc) - timedelta(days=400), action="logout")
+        )
     assert audit.purge_before(db, datetime.now(timezone.utc) - timedelta(days=365)) == 1
     assert _actions(db) == ["login_failed"]
     if db.engine.dialect.name == "postgresql":  # the purge's permission ended with its transaction

@@ -1,4 +1,5 @@
 """Who may do what (bot/access/permissions.py): the table, the pages as each role meets them, the README."""
+
 import re
 
 import pytest
@@ -26,21 +27,35 @@ PAGES = {
 
 
 def account(role: str, organisation=None) -> Account:
-    return Account(id=1, email=f"{role}@portal.example", name=role, role=role, organisation_id=organisation,
-                   active=True)
+    return Account(
+        id=1, email=f"{role}@portal.example", name=role, role=role, organisation_id=organisation, active=True
+    )
 
 
 def test_staff_see_statistics_but_no_case_no_account_and_no_free_text():
     assert can("staff", P.VIEW_STATISTICS) and can("staff", P.EXPORT_STATISTICS)
-    for refused in (P.VIEW_CASES, P.WORK_ON_CASES, P.REASSIGN, P.MANAGE_ACCOUNTS, P.VIEW_FREE_TEXT,
-                    P.READ_ORGANISATION_LOG, P.READ_ACCOUNT_LOG, P.VIEW_ORGANISATIONS):
+    for refused in (
+        P.VIEW_CASES,
+        P.WORK_ON_CASES,
+        P.REASSIGN,
+        P.MANAGE_ACCOUNTS,
+        P.VIEW_FREE_TEXT,
+        P.READ_ORGANISATION_LOG,
+        P.READ_ACCOUNT_LOG,
+        P.VIEW_ORGANISATIONS,
+    ):
         assert not can("staff", refused), refused
 
 
 def test_a_supporter_works_on_cases_but_reassigns_nothing_and_sees_no_statistics():
     assert can("supporter", P.VIEW_CASES) and can("supporter", P.WORK_ON_CASES)
-    for refused in (P.REASSIGN, P.READ_ORGANISATION_LOG, P.VIEW_STATISTICS, P.MANAGE_ACCOUNTS,
-                    P.VIEW_ORGANISATIONS):
+    for refused in (
+        P.REASSIGN,
+        P.READ_ORGANISATION_LOG,
+        P.VIEW_STATISTICS,
+        P.MANAGE_ACCOUNTS,
+        P.VIEW_ORGANISATIONS,
+    ):
         assert not can("supporter", refused), refused
 
 
@@ -53,8 +68,14 @@ def test_a_coordinator_also_reassigns_and_reads_their_organisations_log_but_mana
 
 
 def test_an_administrator_manages_accounts_and_reads_free_text_but_never_sees_a_case():
-    for allowed in (P.MANAGE_ACCOUNTS, P.READ_ACCOUNT_LOG, P.VIEW_ORGANISATIONS, P.VIEW_RETENTION,
-                    P.VIEW_STATISTICS, P.VIEW_FREE_TEXT):
+    for allowed in (
+        P.MANAGE_ACCOUNTS,
+        P.READ_ACCOUNT_LOG,
+        P.VIEW_ORGANISATIONS,
+        P.VIEW_RETENTION,
+        P.VIEW_STATISTICS,
+        P.VIEW_FREE_TEXT,
+    ):
         assert can("administrator", allowed), allowed
     for refused in (P.VIEW_CASES, P.WORK_ON_CASES, P.REASSIGN, P.READ_ORGANISATION_LOG):
         assert not can("administrator", refused), refused

@@ -1,15 +1,15 @@
 """Portal sessions and the second factor, over HTTP (Flask's test client) with the portal's clock moved
 by the test: idle and absolute timeouts, codes used once, sessions ended by a password change, and
 login counts shared by every worker through Redis."""
+
 import re
 
 import pytest
 import redis
 from sqlalchemy import select
 
-from bot.storage.schema import audit_log
 from bot.settings import read_settings
-
+from bot.storage.schema import audit_log
 from tests.unit.portal_support import ORG_A, PASSWORD, Browser, code_for, make_account, portal_app
 
 REDIS_URL = "redis://127.0.0.1:6379/7"  # the tests' own Redis database index
@@ -63,8 +63,11 @@ def test_the_password_alone_opens_nothing_and_the_code_step_runs_out(app, db):
     assert answer.headers["Location"].endswith("/portaal/tweede-stap")
     assert browser.get("/portaal/logboek").status_code == 302
     app.config["WEGWIJS_CLOCK"].advance(minutes=6)
-    late = browser.submit("/portaal/inloggen", "/portaal/tweede-stap",
-                          {"code": code_for(account.email, app.config["WEGWIJS_CLOCK"]())})
+    late = browser.submit(
+        "/portaal/inloggen",
+        "/portaal/tweede-stap",
+        {"code": code_for(account.email, app.config["WEGWIJS_CLOCK"]())},
+    )
     assert late.status_code == 302 and late.headers["Location"].endswith("/portaal/inloggen")
     assert browser.get("/portaal/logboek").status_code == 302
 
@@ -75,7 +78,9 @@ def test_a_code_is_accepted_once(app, db):
     clock.advance(seconds=-30)  # back to the time step of the code just used
     other = Browser(app)
     other.password_step(account.email)
-    reused = other.submit("/portaal/tweede-stap", "/portaal/tweede-stap", {"code": code_for(account.email, clock())})
+    reused = other.submit(
+        "/portaal/tweede-stap", "/portaal/tweede-stap", {"code": code_for(account.email, clock())}
+    )
     assert reused.status_code == 401 and other.get("/portaal/aanmeldingen").status_code == 302
 
 
@@ -83,13 +88,19 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, d
     laptop, account = logged_in(app, db)
     phone = Browser(app)
     assert phone.login(account.email).status_code == 302
-    changed = laptop.submit("/portaal/wachtwoord", "/portaal/wachtwoord", {
-        "current": PASSWORD, "new": "een nieuw lang wachtwoord", "repeat": "een nieuw lang wachtwoord"})
+    changed = laptop.submit(
+        "/portaal/wachtwoord",
+        "/portaal/wachtwoord",
+        {"current": PASSWORD, "new": "een nieuw lang wachtwoord", "repeat": "een nieuw lang wachtwoord"},
+    )
     assert changed.status_code == 302
     assert laptop.get("/portaal/aanmeldingen").status_code == 200
     assert phone.get("/portaal/aanmeldingen").status_code == 302
-    wrong = laptop.submit("/portaal/wachtwoord", "/portaal/wachtwoord", {
-        "current": PASSWORD, "new": "nog een lang wachtwoord", "repeat": "nog een lang wachtwoord"})
+    wrong = laptop.submit(
+        "/portaal/wachtwoord",
+        "/portaal/wachtwoord",
+        {"current": PASSWORD, "new": "nog een lang wachtwoord", "repeat": "nog een lang wachtwoord"},
+    )
     assert "Uw huidige wachtwoord klopt niet." in wrong.data.decode()
     assert Browser(app).login(account.email, "een nieuw lang wachtwoord").status_code == 302
 
@@ -115,8 +126,9 @@ def test_login_counts_are_shared_by_every_worker_through_redis(sqlite_url):
 
 def _entries(db, action):
     with db.transaction() as session:
-        return session.execute(select(audit_log.c.account_email, audit_log.c.subject_email)
-                               .where(audit_log.c.action == action)).all()
+        return session.execute(
+            select(audit_log.c.account_email, audit_log.c.subject_email).where(audit_log.c.action == action)
+        ).all()
 
 
 def test_an_administrator_clears_a_lost_second_factor_and_makes_a_new_link_each_once_in_the_log(app, db):
@@ -126,7 +138,9 @@ def test_an_administrator_clears_a_lost_second_factor_and_makes_a_new_link_each_
     answer = Browser(app).password_step(supporter.email)
     assert answer.headers["Location"].endswith("/portaal/tweede-stap/instellen")  # set up anew
 
-    page = admin.submit("/portaal/beheer/accounts", f"/portaal/beheer/accounts/{supporter.id}/link").data.decode()
+    page = admin.submit(
+        "/portaal/beheer/accounts", f"/portaal/beheer/accounts/{supporter.id}/link"
+    ).data.decode()
     link = re.search(r"http://portal\.example(/portaal/wachtwoord-instellen/[^<\s]+)", page).group(1)
     assert Browser(app).password_step(supporter.email).status_code == 302  # the old password works until used
     owner = Browser(app)
@@ -138,13 +152,18 @@ def test_an_administrator_clears_a_lost_second_factor_and_makes_a_new_link_each_
     assert own == [(supporter.email, supporter.email)] * 2  # when the account was made, and now
 
 
-@pytest.mark.parametrize("environment, storage", [
-    ({"WEGWIJS_PROFILE": "production"}, "redis://127.0.0.1:6379/1"),
-    ({"WEGWIJS_PROFILE": "production", "WEGWIJS_REDIS_URL": "redis://redis.example:6379/2"},
-     "redis://redis.example:6379/2"),
-    ({"WEGWIJS_PROFILE": "production", "WEGWIJS_RATE_LIMIT_STORAGE": "memory://"}, None),
-    ({}, "memory://"),
-])
+@pytest.mark.parametrize(
+    "environment, storage",
+    [
+        ({"WEGWIJS_PROFILE": "production"}, "redis://127.0.0.1:6379/1"),
+        (
+            {"WEGWIJS_PROFILE": "production", "WEGWIJS_REDIS_URL": "redis://redis.example:6379/2"},
+            "redis://redis.example:6379/2",
+        ),
+        ({"WEGWIJS_PROFILE": "production", "WEGWIJS_RATE_LIMIT_STORAGE": "memory://"}, None),
+        ({}, "memory://"),
+    ],
+)
 def test_production_counts_logins_in_redis_never_per_process(monkeypatch, environment, storage):
     for name in ("WEGWIJS_PROFILE", "WEGWIJS_REDIS_URL", "WEGWIJS_RATE_LIMIT_STORAGE"):
         monkeypatch.delenv(name, raising=False)

@@ -1,4 +1,5 @@
 """Every custom action: the messages a resident sees and the events it returns."""
+
 from rasa_sdk.events import SlotSet
 
 from actions.fallback import ActionFallback
@@ -49,13 +50,18 @@ def test_a_situation_is_acknowledged_with_next_step_buttons():
     assert texts(messages)[0] == life_domains()["wonen"].heard
     assert messages[-1]["text"] == "Wat wilt u nu doen?"
     assert [b["payload"] for b in messages[-1]["buttons"]] == [
-        "/ask_what_is_client_support", "/start_intake", "/request_human"]
+        "/ask_what_is_client_support",
+        "/start_intake",
+        "/request_human",
+    ]
     assert events == [SlotSet("life_domain", ["wonen"])]
 
 
 def test_several_areas_from_intent_and_entities_are_all_answered():
     entities = [{"entity": "life_domain", "value": "werk"}, {"entity": "relation", "value": "ouder"}]
-    tracker = tracker_after(user_event("domain_geldzaken+domain_wonen", "...", entities), slots={"life_domain": ["zorg"]})
+    tracker = tracker_after(
+        user_event("domain_geldzaken+domain_wonen", "...", entities), slots={"life_domain": ["zorg"]}
+    )
     messages, events = run(ActionDescribeSituation(), tracker)
     assert texts(messages)[0] == "Ik lees dat het gaat over geldzaken, wonen en werk en dagbesteding."
     assert events == [SlotSet("life_domain", ["zorg", "geldzaken", "wonen", "werk"])]
@@ -63,7 +69,9 @@ def test_several_areas_from_intent_and_entities_are_all_answered():
 
 def test_first_fallback_suggests_the_models_guesses_as_buttons():
     ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_pgb", "confidence": 0.3}]
-    tracker = tracker_after(user_event("greet"), user_event("nlu_fallback", "iets met pgb dinges?", ranking=ranking))
+    tracker = tracker_after(
+        user_event("greet"), user_event("nlu_fallback", "iets met pgb dinges?", ranking=ranking)
+    )
     messages, events = run(ActionFallback(), tracker)
     assert "andere manier" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == "/ask_pgb"

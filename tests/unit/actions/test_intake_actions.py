@@ -1,21 +1,36 @@
 """The intake form's validation action and the handoff actions, on real trackers and a real store."""
+
 from datetime import datetime, timezone
 
 from rasa_sdk.events import SlotSet
 
 from actions.handoff import (
-    ActionAskCorrection, ActionCorrectIntake, ActionOfferOrganisations, ActionShowIntakeSummary, ActionSubmitHandoff,
+    ActionAskCorrection,
+    ActionCorrectIntake,
+    ActionOfferOrganisations,
+    ActionShowIntakeSummary,
+    ActionSubmitHandoff,
 )
 from actions.intake import ASK_ACTIONS, ValidateIntakeForm
 from tests.unit.actions_support import run, tracker_after, user_event
 
 CONSENT_AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc).isoformat()
 FILLED = {
-    "intake_relation": "ouder", "intake_life_domains": ["wonen", "geldzaken"], "intake_situation": "Huur achter",
-    "intake_what_matters": "Thuis blijven", "intake_goal": "Een regeling", "intake_network": "niemand",
-    "intake_phase": "orienting", "intake_urgency": "overgeslagen", "intake_supporter_kind": "no_preference",
-    "intake_language": "Nederlands", "intake_accessibility": "geen", "intake_consent": "yes",
-    "intake_consent_at": CONSENT_AT, "intake_contact_method": "phone", "intake_contact_detail": "06 12345678",
+    "intake_relation": "ouder",
+    "intake_life_domains": ["wonen", "geldzaken"],
+    "intake_situation": "Huur achter",
+    "intake_what_matters": "Thuis blijven",
+    "intake_goal": "Een regeling",
+    "intake_network": "niemand",
+    "intake_phase": "orienting",
+    "intake_urgency": "overgeslagen",
+    "intake_supporter_kind": "no_preference",
+    "intake_language": "Nederlands",
+    "intake_accessibility": "geen",
+    "intake_consent": "yes",
+    "intake_consent_at": CONSENT_AT,
+    "intake_contact_method": "phone",
+    "intake_contact_detail": "06 12345678",
 }
 
 
@@ -36,8 +51,12 @@ def test_a_rights_question_mid_intake_is_not_taken_as_an_answer():
 
 
 def test_an_invalid_phone_number_gets_a_friendly_retry():
-    messages, events = form_turn("intake_contact_detail", user_event("nlu_fallback", "weet ik niet uit mijn hoofd"),
-                                 intake_consent="yes", intake_contact_method="phone")
+    messages, events = form_turn(
+        "intake_contact_detail",
+        user_event("nlu_fallback", "weet ik niet uit mijn hoofd"),
+        intake_consent="yes",
+        intake_contact_method="phone",
+    )
     assert SlotSet("intake_contact_detail", None) in events
     assert "telefoonnummer" in messages[0]["text"]
 
@@ -56,7 +75,7 @@ def test_without_consent_the_form_asks_no_contact_details():
 
 
 def test_every_step_has_a_question():
-    steps = {cls().name()[len("action_ask_"):] for cls in ASK_ACTIONS}
+    steps = {cls().name()[len("action_ask_") :] for cls in ASK_ACTIONS}
     assert steps == {name for name in FILLED if name != "intake_consent_at"}
     for cls in ASK_ACTIONS:
         messages, _ = run(cls(), tracker_after(user_event("start_intake"), slots=FILLED))
@@ -118,25 +137,40 @@ def test_an_unreachable_database_loses_nothing_and_offers_a_retry(unreachable_da
 
 
 def test_a_phone_number_that_reads_like_a_question_is_still_an_answer():
-    messages, events = form_turn("intake_contact_detail", user_event("ask_contact_details", "mijn nummer is 06-12345678"),
-                                 intake_consent="yes", intake_contact_method="phone")
+    messages, events = form_turn(
+        "intake_contact_detail",
+        user_event("ask_contact_details", "mijn nummer is 06-12345678"),
+        intake_consent="yes",
+        intake_contact_method="phone",
+    )
     assert SlotSet("intake_contact_detail", "06 12345678") in events
 
 
 def test_a_crisis_interrupts_even_the_contact_step():
-    _, events = form_turn("intake_contact_detail", user_event("crisis", "ik wil dood"),
-                          intake_consent="yes", intake_contact_method="phone")
+    _, events = form_turn(
+        "intake_contact_detail",
+        user_event("crisis", "ik wil dood"),
+        intake_consent="yes",
+        intake_contact_method="phone",
+    )
     assert not any(e.get("name") == "intake_contact_detail" for e in events)
 
 
 def test_the_summary_of_an_all_skipped_intake_without_consent():
-    skipped = {name: "overgeslagen" for name in FILLED if name.startswith("intake_") and "consent" not in name}
-    messages, _ = run(ActionShowIntakeSummary(), tracker_after(user_event("deny"), slots={**skipped, "intake_consent": "no"}))
+    skipped = {
+        name: "overgeslagen" for name in FILLED if name.startswith("intake_") and "consent" not in name
+    }
+    messages, _ = run(
+        ActionShowIntakeSummary(),
+        tracker_after(user_event("deny"), slots={**skipped, "intake_consent": "no"}),
+    )
     assert "- Onderwerpen: niet ingevuld" in messages[0]["text"] and "Contact" not in messages[0]["text"]
 
 
 def test_a_typed_choice_answers_the_question_even_if_it_reads_like_another_question():
-    messages, events = form_turn("intake_phase", user_event("ask_objection", "ik ben het niet eens met het besluit"))
+    messages, events = form_turn(
+        "intake_phase", user_event("ask_objection", "ik ben het niet eens met het besluit")
+    )
     assert SlotSet("intake_phase", "disagreeing") in events
     assert "6 weken" in messages[0]["text"]
 
@@ -159,12 +193,16 @@ def test_a_typed_date_at_the_urgency_step_is_the_answer_whatever_topic_it_resemb
 
 
 def test_a_typed_description_is_the_answer_even_when_it_names_a_topic():
-    _, events = form_turn("intake_situation", user_event("ask_pgb", "mijn moeder heeft een pgb en dat loopt niet goed"))
+    _, events = form_turn(
+        "intake_situation", user_event("ask_pgb", "mijn moeder heeft een pgb en dat loopt niet goed")
+    )
     assert SlotSet("intake_situation", "mijn moeder heeft een pgb en dat loopt niet goed") in events
 
 
 def test_a_question_without_question_mark_still_interrupts_a_free_text_step():
-    _, events = form_turn("intake_urgency", user_event("ask_waiting_time", "hoe lang duurt het voordat iemand belt"))
+    _, events = form_turn(
+        "intake_urgency", user_event("ask_waiting_time", "hoe lang duurt het voordat iemand belt")
+    )
     assert not any(e.get("name") == "intake_urgency" for e in events)
 
 
@@ -184,7 +222,9 @@ def test_without_a_check_in_no_is_the_consent_answer():
 
 
 def test_call_me_answers_how_to_be_contacted_though_it_reads_as_asking_for_a_person():
-    _, events = form_turn("intake_contact_method", user_event("request_human", "bel mij maar"), intake_consent="yes")
+    _, events = form_turn(
+        "intake_contact_method", user_event("request_human", "bel mij maar"), intake_consent="yes"
+    )
     assert SlotSet("intake_contact_method", "phone") in events
 
 

@@ -1,8 +1,9 @@
 """Withdrawing this conversation's handoff: confirmation first, then the data is erased."""
+
 from actions.withdrawal import ActionConfirmWithdrawal, ActionWithdrawHandoff
 from bot.storage.schema import notifications
-from tests.unit.actions_support import run, tracker_after, user_event
 from tests.unit.actions.test_intake_actions import submit
+from tests.unit.actions_support import run, tracker_after, user_event
 
 WITHDRAW = [{"entity": "choice", "value": "withdraw"}]
 
@@ -24,7 +25,9 @@ def test_the_resident_confirms_and_their_words_and_contact_are_erased(configured
     assert [b["payload"] for b in asked[0]["buttons"]] == ['/choose{"choice": "withdraw"}', "/deny"]
     assert configured_store.get(reference).status == "new"  # asking changes nothing
 
-    done, _ = run(ActionWithdrawHandoff(), tracker_after(user_event("choose", entities=WITHDRAW), slots=slots))
+    done, _ = run(
+        ActionWithdrawHandoff(), tracker_after(user_event("choose", entities=WITHDRAW), slots=slots)
+    )
     assert "is ingetrokken" in done[0]["text"]
     withdrawn = configured_store.get(reference)
     assert withdrawn.status == "withdrawn"
@@ -39,8 +42,10 @@ def test_yes_in_words_also_confirms(configured_store):
 
 
 def test_an_unreachable_database_changes_nothing_and_offers_a_retry(unreachable_database):
-    messages, _ = run(ActionWithdrawHandoff(), tracker_after(
-        user_event("choose", entities=WITHDRAW), slots={"handoff_reference": "WW-ABC234"}))
+    messages, _ = run(
+        ActionWithdrawHandoff(),
+        tracker_after(user_event("choose", entities=WITHDRAW), slots={"handoff_reference": "WW-ABC234"}),
+    )
     assert "lukt nu niet" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == '/choose{"choice": "withdraw"}'
 
@@ -52,4 +57,5 @@ def test_the_handoff_message_offers_withdrawal_and_the_organisation_is_notified(
     with configured_store.transaction() as session:
         queued = session.execute(notifications.select()).all()
     assert [(n.channel, n.target, n.status) for n in queued] == [
-        ("email", "aanmeldingen@voorbeeldstad.example", "pending")]
+        ("email", "aanmeldingen@voorbeeldstad.example", "pending")
+    ]

@@ -5,6 +5,7 @@
 (b) Every key the code and the templates ask for exists in every language, and every key is asked for.
 (c) A missing key fails loudly, naming the key.
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,8 +23,10 @@ SOURCE_DIRS = ("bot", "actions", "serving", "components")
 # Not texts for residents, supporters or staff: the operator's terminal tools (bilingual on purpose,
 # Dutch / English, for whoever runs the server) and database migrations (SQL).
 EXEMPT = ("bot/ops/", "bot/storage/migrations/")
-DUTCH = frozenset("de het een en van voor niet met uw u is zijn op te naar ook wordt kunt ik dat dit deze er "
-                  "geen wat wij heeft kan mag bij om als dan maar hoe waar".split())
+DUTCH = frozenset(
+    "de het een en van voor niet met uw u is zijn op te naar ook wordt kunt ik dat dit deze er "
+    "geen wat wij heeft kan mag bij om als dan maar hoe waar".split()
+)
 # A pattern matched against what residents type (safety net, intake, yes/no) holds Dutch words but is
 # no text: regex syntax gives it away.
 REGEX = re.compile(r"\\[bswdB]|\(\?|\)[?*+]|\|\w|\w\||\[\^")
@@ -41,12 +44,18 @@ def dutch_literals(source: str) -> List[Tuple[int, str]]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 skip.add(id(first.value))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id in ("log", "logger", "logging"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in ("log", "logger", "logging")
+        ):
             skip.update(id(child) for child in ast.walk(node))
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             # A list of patterns: one element that is plainly a regex makes its plain-looking siblings patterns too.
-            strings = [item for item in node.elts if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+            strings = [
+                item for item in node.elts if isinstance(item, ast.Constant) and isinstance(item.value, str)
+            ]
             if any(REGEX.search(item.value) for item in strings):
                 skip.update(id(item) for item in strings)
     found = []
@@ -56,8 +65,12 @@ def dutch_literals(source: str) -> List[Tuple[int, str]]:
             skip.update(id(part) for part in parts)
             if id(node) not in skip and _reads_dutch(" {} ".join(str(part.value) for part in parts)):
                 found.append((node.lineno, "f-string"))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip \
-                and _reads_dutch(node.value):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in skip
+            and _reads_dutch(node.value)
+        ):
             found.append((node.lineno, node.value))
     return sorted(found)
 
@@ -82,13 +95,18 @@ def _templates() -> Iterator[Path]:
 
 
 def test_no_dutch_text_is_a_python_literal():
-    offenders = [f"{path.relative_to(PROJECT_ROOT)}:{line}: {text!r}"
-                 for path in _python_files() for line, text in dutch_literals(path.read_text(encoding="utf-8"))]
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{line}: {text!r}"
+        for path in _python_files()
+        for line, text in dutch_literals(path.read_text(encoding="utf-8"))
+    ]
     assert not offenders, "Dutch texts belong in bot/catalogue/nl/*.yml:\n" + "\n".join(offenders)
 
 
 # What a browser shows of a template besides its Jinja and its tags.
-TEMPLATE_MARKUP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<script.*?</script>|<style.*?</style>|<[^>]*>", re.S)
+TEMPLATE_MARKUP = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<script.*?</script>|<style.*?</style>|<[^>]*>", re.S
+)
 
 
 def dutch_in_template(source: str) -> List[str]:
@@ -96,28 +114,39 @@ def dutch_in_template(source: str) -> List[str]:
 
 
 def test_no_dutch_text_is_written_into_a_template():
-    offenders = [f"{path.relative_to(PROJECT_ROOT)}: {text!r}"
-                 for path in _templates() for text in dutch_in_template(path.read_text(encoding="utf-8"))]
-    assert not offenders, "Template texts belong in bot/catalogue/nl/*.yml, read with text(...):\n" + "\n".join(offenders)
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}: {text!r}"
+        for path in _templates()
+        for text in dutch_in_template(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, (
+        "Template texts belong in bot/catalogue/nl/*.yml, read with text(...):\n" + "\n".join(offenders)
+    )
     assert dutch_in_template('<p>{{ text("widget.pages.home.stel_uw_vraag") }}</p><p>Dat weet ik niet.</p>')
 
 
-@pytest.mark.parametrize("source", [
-    'def answer():\n    return "Dat weet ik niet."\n',
-    'REASON = "Deze aanmelding is er niet, of u mag haar niet zien."\n',
-    'def heard(label):\n    return f"Ik lees dat het gaat over {label} en nog meer van u."\n',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'def answer():\n    return "Dat weet ik niet."\n',
+        'REASON = "Deze aanmelding is er niet, of u mag haar niet zien."\n',
+        'def heard(label):\n    return f"Ik lees dat het gaat over {label} en nog meer van u."\n',
+    ],
+)
 def test_a_dutch_literal_is_found(source):
     assert dutch_literals(source)
 
 
-@pytest.mark.parametrize("source", [
-    'def answer():\n    """Dat weet ik niet: een docstring is voor ontwikkelaars."""\n    return text("a.b")\n',
-    'log.warning("Retention failed for %s", part)\n',
-    'PATTERN = r"\\b(ik|wil) (\\w+ ){0,2}niet meer (te )?zijn"\n',
-    'ERROR = "the database is not reachable, try again later"\n',
-    'PATTERNS = [r"\\bpillen\\b", r"manier om dood te gaan"]\n',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'def answer():\n    """Dat weet ik niet: een docstring is voor ontwikkelaars."""\n    return text("a.b")\n',
+        'log.warning("Retention failed for %s", part)\n',
+        'PATTERN = r"\\b(ik|wil) (\\w+ ){0,2}niet meer (te )?zijn"\n',
+        'ERROR = "the database is not reachable, try again later"\n',
+        'PATTERNS = [r"\\bpillen\\b", r"manier om dood te gaan"]\n',
+    ],
+)
 def test_docstrings_logs_regexes_and_english_are_not_texts(source):
     assert not dutch_literals(source)
 
@@ -140,7 +169,9 @@ def _leaves(node, prefix: str = "") -> Iterator[str]:
 
 
 def _languages() -> List[str]:
-    return sorted(path.name for path in CATALOGUE_DIR.iterdir() if path.is_dir() and not path.name.startswith("_"))
+    return sorted(
+        path.name for path in CATALOGUE_DIR.iterdir() if path.is_dir() and not path.name.startswith("_")
+    )
 
 
 def test_the_code_and_the_templates_ask_for_keys_through_the_catalogue():
@@ -160,8 +191,11 @@ def test_every_key_used_exists_in_every_language(language):
 
 def test_every_catalogue_key_is_used():
     used = _used_keys()
-    unused = [leaf for leaf in _leaves(catalogue.catalogue("nl"))
-              if not any(leaf == key or leaf.startswith(key + ".") for key in used)]
+    unused = [
+        leaf
+        for leaf in _leaves(catalogue.catalogue("nl"))
+        if not any(leaf == key or leaf.startswith(key + ".") for key in used)
+    ]
     assert not unused, "Keys nobody asks for (remove them, or use them): " + ", ".join(unused)
 
 
@@ -182,12 +216,17 @@ def test_a_missing_key_fails_loudly_naming_it():
 
 
 def test_a_text_is_filled_in():
-    assert catalogue.text("handoff.mail.subject", reference="WW-1234") == "Nieuwe aanmelding WW-1234 in Wegwijs"
+    assert (
+        catalogue.text("handoff.mail.subject", reference="WW-1234") == "Nieuwe aanmelding WW-1234 in Wegwijs"
+    )
     assert catalogue.text("handoff.urgency.urgent") == "zo snel mogelijk"
 
 
 def test_no_text_has_a_placeholder_named_language():
     """text(key, language=..., **values): a {language} in a text could never be filled in."""
-    clashes = [leaf for leaf in _leaves(catalogue.catalogue("nl"))
-               if isinstance(catalogue.entry(leaf), str) and "{language}" in catalogue.entry(leaf)]
+    clashes = [
+        leaf
+        for leaf in _leaves(catalogue.catalogue("nl"))
+        if isinstance(catalogue.entry(leaf), str) and "{language}" in catalogue.entry(leaf)
+    ]
     assert not clashes

@@ -1,4 +1,5 @@
 """The custom NLU components on real Rasa messages."""
+
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -12,7 +13,10 @@ def classified(text: str, intent: str, confidence: float) -> Message:
     message = Message(data={TEXT: text})
     message.set(RAW_TEXT, text)
     message.set(INTENT, {"name": intent, "confidence": confidence})
-    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}, {"name": "crisis", "confidence": 0.1}])
+    message.set(
+        INTENT_RANKING_KEY,
+        [{"name": intent, "confidence": confidence}, {"name": "crisis", "confidence": 0.1}],
+    )
     return message
 
 
@@ -30,7 +34,9 @@ def test_input_guard_leaves_training_data_alone():
 
 
 def test_safety_net_overrides_any_intent_and_puts_crisis_on_top():
-    (message,) = CrisisSafetyNet().process([classified("ik heb schulden en wil dood", "domain_geldzaken", 0.9)])
+    (message,) = CrisisSafetyNet().process(
+        [classified("ik heb schulden en wil dood", "domain_geldzaken", 0.9)]
+    )
     assert message.get(INTENT) == {"name": "crisis", "confidence": 1.0}
     ranking = message.get(INTENT_RANKING_KEY)
     assert ranking[0]["name"] == "crisis" and [r["name"] for r in ranking].count("crisis") == 1
@@ -67,8 +73,9 @@ def test_a_message_without_words_is_a_fallback_not_a_guess():
 
 
 def test_despair_gets_the_distress_check_in_not_the_crisis_interruption():
-    (message,) = CrisisSafetyNet().process([classified("ik zie het echt niet meer zitten met al die brieven",
-                                                       "domain_geldzaken", 0.6)])
+    (message,) = CrisisSafetyNet().process(
+        [classified("ik zie het echt niet meer zitten met al die brieven", "domain_geldzaken", 0.6)]
+    )
     assert message.get(INTENT)["name"] == "distress"
 
 
@@ -90,8 +97,13 @@ def test_a_misspelled_word_the_model_is_sure_of_is_kept():
 @pytest.mark.parametrize("second, expected", [("distress", "distress"), ("domain_wonen", "nlu_fallback")])
 def test_a_message_torn_between_distress_and_a_situation_gets_the_check_in(second, expected):
     message = classified("ik weet het allemaal niet meer, ik heb schulden", "nlu_fallback", 0.3)
-    message.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.3},
-                                     {"name": "domain_geldzaken", "confidence": 0.49},
-                                     {"name": second, "confidence": 0.48}])
+    message.set(
+        INTENT_RANKING_KEY,
+        [
+            {"name": "nlu_fallback", "confidence": 0.3},
+            {"name": "domain_geldzaken", "confidence": 0.49},
+            {"name": second, "confidence": 0.48},
+        ],
+    )
     (message,) = CrisisSafetyNet().process([message])
     assert message.get(INTENT)["name"] == expected

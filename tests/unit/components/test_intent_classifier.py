@@ -1,5 +1,6 @@
 """Our intent classifier (components/intent_classifier.py) answers exactly as Rasa's own, after a save
 and a load, on messages it has not seen."""
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -13,14 +14,29 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.intent_classifier import SparseLogisticRegressionClassifier
 
 EXAMPLES = {
-    "ask_costs": ["kost het geld", "moet ik betalen", "wat kost een ondersteuner", "is het gratis",
-                  "zijn er kosten aan verbonden"],
-    "ask_independence": ["werkt u voor de gemeente", "is de ondersteuner onafhankelijk",
-                         "hoort u bij de zorgaanbieder", "staat u aan mijn kant", "bent u van de gemeente"],
+    "ask_costs": [
+        "kost het geld",
+        "moet ik betalen",
+        "wat kost een ondersteuner",
+        "is het gratis",
+        "zijn er kosten aan verbonden",
+    ],
+    "ask_independence": [
+        "werkt u voor de gemeente",
+        "is de ondersteuner onafhankelijk",
+        "hoort u bij de zorgaanbieder",
+        "staat u aan mijn kant",
+        "bent u van de gemeente",
+    ],
     "greet": ["hallo", "goedemorgen", "hoi", "dag", "goedenavond"],
 }
-UNSEEN = ["moet ik er iets voor betalen?", "bent u onafhankelijk van de gemeente", "hallo daar",
-          "kosten?", "wie betaalt u eigenlijk"]
+UNSEEN = [
+    "moet ik er iets voor betalen?",
+    "bent u onafhankelijk van de gemeente",
+    "hallo daar",
+    "kosten?",
+    "wie betaalt u eigenlijk",
+]
 CONFIG = {"max_iter": 300, "random_state": 7}
 
 
@@ -30,11 +46,22 @@ def trained(tmp_path):
     context = ExecutionContext(GraphSchema({}), "test")
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     # words and character n-grams, as in config.yml: the classifier must keep their order
-    featurizers = [CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), **config},
-                                                 storage, Resource(f"features{n}"), context)
-                   for n, config in enumerate([{}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5}])]
-    data = TrainingData([Message(data={"text": text, "intent": intent})
-                         for intent, texts in EXAMPLES.items() for text in texts])
+    featurizers = [
+        CountVectorsFeaturizer.create(
+            {**CountVectorsFeaturizer.get_default_config(), **config},
+            storage,
+            Resource(f"features{n}"),
+            context,
+        )
+        for n, config in enumerate([{}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5}])
+    ]
+    data = TrainingData(
+        [
+            Message(data={"text": text, "intent": intent})
+            for intent, texts in EXAMPLES.items()
+            for text in texts
+        ]
+    )
     tokenizer.process_training_data(data)
     for featurizer in featurizers:
         featurizer.train(data)

@@ -1,4 +1,5 @@
 """components/rule_policy.py: LeanRulePolicy predicts exactly what Rasa's RulePolicy predicts."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,12 @@ def domain() -> Domain:
 
 
 def trained(cls, domain: Domain, folder: Path):
-    policy = cls.create(cls.get_default_config(), LocalModelStorage(folder), Resource(cls.__name__),
-                        ExecutionContext(GraphSchema({}), "test"))
+    policy = cls.create(
+        cls.get_default_config(),
+        LocalModelStorage(folder),
+        Resource(cls.__name__),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
     policy.train(load_data(str(PROJECT_ROOT / "data" / "stories"), domain, augmentation_factor=0), domain)
     return policy
 
@@ -44,10 +49,21 @@ def test_every_step_of_the_test_stories_is_predicted_alike(policies, domain):
     for story in stories:
         for tracker, _ in story.generate_all_prior_trackers():
             ours, theirs = (p.predict_action_probabilities(tracker, domain) for p in (lean, rasa_policy))
-            assert (ours.probabilities, ours.events, ours.optional_events,
-                    ours.is_end_to_end_prediction, ours.is_no_user_prediction, ours.action_metadata) == (
-                theirs.probabilities, theirs.events, theirs.optional_events,
-                theirs.is_end_to_end_prediction, theirs.is_no_user_prediction, theirs.action_metadata)
+            assert (
+                ours.probabilities,
+                ours.events,
+                ours.optional_events,
+                ours.is_end_to_end_prediction,
+                ours.is_no_user_prediction,
+                ours.action_metadata,
+            ) == (
+                theirs.probabilities,
+                theirs.events,
+                theirs.optional_events,
+                theirs.is_end_to_end_prediction,
+                theirs.is_no_user_prediction,
+                theirs.action_metadata,
+            )
             compared += 1
     assert compared > 400  # every step of every test story
 
@@ -69,7 +85,10 @@ def test_the_index_offers_every_rule_that_can_match_the_last_state():
     bot_text = rule({"prev_action": {"action_text": "Hallo!"}})
     index = RuleIndex([after_greeting, start, any_action, bot_text])
     assert set(index.candidates({"prev_action": {"action_name": "utter_greet"}})) == {
-        after_greeting, any_action, bot_text}
+        after_greeting,
+        any_action,
+        bot_text,
+    }
     assert set(index.candidates(LISTENED)) == {any_action, bot_text}
     assert set(index.candidates({})) == {start, any_action, bot_text}
 
@@ -91,13 +110,16 @@ def test_a_rule_that_could_match_a_message_text_keeps_the_text_search(policies):
     assert not lean._text_search_can_match()
 
 
-@pytest.mark.parametrize("last_state, only_intent", [
-    ({"user": {"intent": "greet"}, **LISTENED}, True),
-    ({"prev_action": {"action_name": "utter_greet"}}, True),
-    ({"user": {"intent": "should_not_be_set"}, **LISTENED}, False),
-    ({"active_loop": {"name": "intake_form"}}, False),
-    (LISTENED, False),
-])
+@pytest.mark.parametrize(
+    "last_state, only_intent",
+    [
+        ({"user": {"intent": "greet"}, **LISTENED}, True),
+        ({"prev_action": {"action_name": "utter_greet"}}, True),
+        ({"user": {"intent": "should_not_be_set"}, **LISTENED}, False),
+        ({"active_loop": {"name": "intake_form"}}, False),
+        (LISTENED, False),
+    ],
+)
 def test_which_rules_cannot_match_a_message_text(last_state, only_intent):
     assert matches_only_an_intent([{}, last_state]) is only_intent
 

@@ -1,5 +1,6 @@
 """components/sentence_featurizer.py: a message's sentence features are exactly Rasa's, without the
 per-token features nothing in this pipeline reads."""
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -12,8 +13,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.sentence_featurizer import SentenceCountVectorsFeaturizer
 
-TRAINING = ["kost een ondersteuner geld", "werkt u voor de gemeente", "ik heb schulden", "hallo",
-            "mijn moeder heeft zorg nodig", "hoe lang moet ik wachten"]
+TRAINING = [
+    "kost een ondersteuner geld",
+    "werkt u voor de gemeente",
+    "ik heb schulden",
+    "hallo",
+    "mijn moeder heeft zorg nodig",
+    "hoe lang moet ik wachten",
+]
 UNSEEN = ["", "kost het iets?", "schuldn en huurachterstand", "HALLO daar", "wachttijd gemeente zorg", "xyz"]
 # the two featurizers of config.yml: words, and character n-grams for typos
 CONFIGS = [{}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5}]
@@ -27,8 +34,9 @@ def featurizers(request, tmp_path):
     tokenizer.process_training_data(data)
     trained = []
     for kind in (CountVectorsFeaturizer, SentenceCountVectorsFeaturizer):
-        featurizer = kind.create({**kind.get_default_config(), **request.param}, storage, Resource(kind.__name__),
-                                 context)
+        featurizer = kind.create(
+            {**kind.get_default_config(), **request.param}, storage, Resource(kind.__name__), context
+        )
         featurizer.train(data)
         trained.append(featurizer)
 
@@ -50,4 +58,3 @@ def test_sentence_features_are_rasas(featurizers, text):
     assert (sentence[0].features != sentence[1].features).nnz == 0
     assert [f.type for f in mine.features] == [FEATURE_TYPE_SENTENCE]
     assert FEATURE_TYPE_SEQUENCE in [f.type for f in theirs.features]
-

@@ -11,7 +11,9 @@ def test_contact_details_give_every_channel_and_the_hours(municipality):
 
 def test_waiting_time_comes_from_configuration(municipality):
     assert "binnen 3 werkdagen" in answers.waiting_time(municipality)
-    one_day = municipality.copy(update={"contact_time": municipality.contact_time.copy(update={"working_days": 1})})
+    one_day = municipality.copy(
+        update={"contact_time": municipality.contact_time.copy(update={"working_days": 1})}
+    )
     assert "binnen 1 werkdag " in answers.waiting_time(one_day)
 
 

@@ -1,4 +1,11 @@
-from bot.conversation.fallback import FALLBACK_INTENT, fallback_reply, fallback_stage, next_steps, suggestions, topic_titles
+from bot.conversation.fallback import (
+    FALLBACK_INTENT,
+    fallback_reply,
+    fallback_stage,
+    next_steps,
+    suggestions,
+    topic_titles,
+)
 from bot.conversation.reply import Button
 
 
@@ -31,6 +38,7 @@ def test_without_guesses_the_most_asked_topics_are_offered():
 
 def test_every_topic_title_is_a_known_intent():
     import yaml
+
     from bot.settings import PROJECT_ROOT
 
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"])
@@ -51,7 +59,10 @@ def test_second_fallback_reply_offers_a_person():
 
 def test_next_steps_offer_information_intake_and_a_supporter():
     assert [b.payload for b in next_steps().buttons] == [
-        "/ask_what_is_client_support", "/start_intake", "/request_human"]
+        "/ask_what_is_client_support",
+        "/start_intake",
+        "/request_human",
+    ]
     assert next_steps().as_message()["buttons"][0]["title"]
 
 
@@ -62,11 +73,15 @@ def test_a_one_word_message_gets_its_area_asked_back():
 
 
 def test_a_short_message_without_an_area_gets_the_best_topic_asked_back():
-    reply = fallback_reply([FALLBACK_INTENT], [("nlu_fallback", 0.9), ("greet", 0.3), ("ask_pgb", 0.2)], "pgb?")
+    reply = fallback_reply(
+        [FALLBACK_INTENT], [("nlu_fallback", 0.9), ("greet", 0.3), ("ask_pgb", 0.2)], "pgb?"
+    )
     assert reply.text == f"Bedoelt u: {topic_titles()['ask_pgb']}"
     assert reply.buttons[0].payload == "/ask_pgb"
 
 
 def test_a_long_message_that_was_not_understood_is_asked_to_rephrase():
-    reply = fallback_reply([FALLBACK_INTENT], [("ask_pgb", 0.2)], "ik weet niet goed hoe ik dit moet zeggen", ["zorg"])
+    reply = fallback_reply(
+        [FALLBACK_INTENT], [("ask_pgb", 0.2)], "ik weet niet goed hoe ik dit moet zeggen", ["zorg"]
+    )
     assert "andere manier" in reply.text

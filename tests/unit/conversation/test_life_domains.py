@@ -3,8 +3,15 @@ import pytest
 from bot.conversation.life_domains import domains_in_intent, known_domains, life_domains, situation_messages
 
 CONTRACT_VALUES = [
-    "zorg", "psychische_gezondheid", "wonen", "werk", "geldzaken",
-    "onderwijs", "opvoeding", "sociale_contacten", "mantelzorg",
+    "zorg",
+    "psychische_gezondheid",
+    "wonen",
+    "werk",
+    "geldzaken",
+    "onderwijs",
+    "opvoeding",
+    "sociale_contacten",
+    "mantelzorg",
 ]
 
 

@@ -1,4 +1,5 @@
 """The keyword safety net: crisis messages are caught, everyday phrases are not."""
+
 import pytest
 
 from bot.conversation.safety import concern, detect, normalise
@@ -71,7 +72,9 @@ def test_false_alarms_on_other_messages_stay_rare():
     assert len(alarms) <= len(others) * 0.005, alarms
 
 
-@pytest.mark.parametrize("message", ["ik zie het niet meer zitten", "ik ben ten einde raad", "ik kan niet meer"])
+@pytest.mark.parametrize(
+    "message", ["ik zie het niet meer zitten", "ik ben ten einde raad", "ik kan niet meer"]
+)
 def test_despair_is_a_concern_not_an_alarm(message):
     assert concern(message) and detect(message) is None
 

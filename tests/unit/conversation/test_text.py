@@ -8,7 +8,14 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.conversation.text import (
-    MODEL_TEXT_LIMIT, REPLACEMENT, as_text_unless_offered, at_the_door, clean_message, for_model, has_words, strip_markup,
+    MODEL_TEXT_LIMIT,
+    REPLACEMENT,
+    as_text_unless_offered,
+    at_the_door,
+    clean_message,
+    for_model,
+    has_words,
+    strip_markup,
     within_limit_at_the_door,
 )
 from tests.fuzz_messages import messages
@@ -60,7 +67,9 @@ def test_unpaired_surrogates_and_noncharacters_are_replaced():
 
 
 def test_controls_and_bidi_overrides_go_line_breaks_and_emoji_stay():
-    assert at_the_door("\x00hallo\x1b[31m\u202edaar\u2066\r\nnieuwe regel\x7f") == "hallo[31mdaar\nnieuwe regel"
+    assert (
+        at_the_door("\x00hallo\x1b[31m\u202edaar\u2066\r\nnieuwe regel\x7f") == "hallo[31mdaar\nnieuwe regel"
+    )
     assert at_the_door("gezin 👨‍👩‍👧 🏳️‍🌈") == "gezin 👨‍👩‍👧 🏳️‍🌈"
 
 

@@ -1,4 +1,5 @@
 """The domain as residents meet it: complete answers, every intent handled."""
+
 import yaml
 
 from bot.settings import PROJECT_ROOT
@@ -6,12 +7,41 @@ from tools.nlu_files import TRAINING_FILES, nlu_examples
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 CONTRACT_INTENTS = {
-    "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "ask_capabilities", "request_human",
-    "out_of_scope", "crisis", "ask_what_is_client_support", "ask_cost", "ask_independence", "ask_referral",
-    "ask_eligibility", "ask_tasks", "ask_kitchen_table_talk", "ask_bring_someone", "ask_objection", "ask_pgb",
-    "ask_wlz", "ask_choose_supporter", "ask_privacy", "ask_contact_details", "ask_waiting_time", "start_intake",
-    "domain_zorg", "domain_psychische_gezondheid", "domain_wonen", "domain_werk", "domain_geldzaken",
-    "domain_onderwijs", "domain_opvoeding", "domain_sociale_contacten", "domain_mantelzorg",
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "ask_capabilities",
+    "request_human",
+    "out_of_scope",
+    "crisis",
+    "ask_what_is_client_support",
+    "ask_cost",
+    "ask_independence",
+    "ask_referral",
+    "ask_eligibility",
+    "ask_tasks",
+    "ask_kitchen_table_talk",
+    "ask_bring_someone",
+    "ask_objection",
+    "ask_pgb",
+    "ask_wlz",
+    "ask_choose_supporter",
+    "ask_privacy",
+    "ask_contact_details",
+    "ask_waiting_time",
+    "start_intake",
+    "domain_zorg",
+    "domain_psychische_gezondheid",
+    "domain_wonen",
+    "domain_werk",
+    "domain_geldzaken",
+    "domain_onderwijs",
+    "domain_opvoeding",
+    "domain_sociale_contacten",
+    "domain_mantelzorg",
 }
 
 
@@ -32,9 +62,19 @@ def test_every_contract_intent_is_in_the_domain_with_training_data():
 def test_entity_annotations_use_contract_values():
     import json
     import re
+
     allowed = {
-        "life_domain": {"zorg", "psychische_gezondheid", "wonen", "werk", "geldzaken", "onderwijs", "opvoeding",
-                        "sociale_contacten", "mantelzorg"},
+        "life_domain": {
+            "zorg",
+            "psychische_gezondheid",
+            "wonen",
+            "werk",
+            "geldzaken",
+            "onderwijs",
+            "opvoeding",
+            "sociale_contacten",
+            "mantelzorg",
+        },
         "relation": {"zelf", "partner", "ouder", "kind", "familie", "ander"},
     }
     for path in TRAINING_FILES:

@@ -1,4 +1,5 @@
 """The unseen NLU sets stay unseen: no training example is a copy or a near copy of one of them."""
+
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tools.nlu_files import TRAINING_FILES, UNSEEN_FILES, nlu_examples

@@ -1,4 +1,5 @@
 """`bot handoffs ...`: what the operator sees, on a temporary SQLite database."""
+
 import getpass
 
 import pytest
@@ -49,7 +50,8 @@ def test_each_show_is_one_entry_in_the_organisations_audit_log(configured_store,
     with configured_store.transaction() as session:
         entries = session.execute(select(audit_log)).all()
     assert [(e.account_email, e.action, e.reference, e.organisation_id, e.detail) for e in entries] == [
-        (f"cli:{getpass.getuser()}", "viewed", reference, "wijkteam-noord", "cli")]
+        (f"cli:{getpass.getuser()}", "viewed", reference, "wijkteam-noord", "cli")
+    ]
 
 
 def test_withdraw_erases_and_says_so(configured_store, capsys):

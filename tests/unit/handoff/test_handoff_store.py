@@ -1,11 +1,11 @@
 """The handoff store, against a temporary SQLite file and the local PostgreSQL server (tests/unit/conftest.py)."""
+
 import re
 import subprocess
 import sys
 import threading
 from dataclasses import fields
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from zoneinfo import ZoneInfo
 
-from bot.storage.database import MIGRATIONS_DIR
 from bot.handoff.store import (
     ERASED_ON_WITHDRAWAL,
     HandoffRecord,
@@ -22,11 +22,11 @@ from bot.handoff.store import (
     StoredHandoff,
     StoreUnavailable,
     handoffs,
-
 )
 from bot.intake.steps import SKIPPED, Intake
-from bot.storage.schema import metadata
 from bot.settings import PROJECT_ROOT
+from bot.storage.database import MIGRATIONS_DIR
+from bot.storage.schema import metadata
 from tests.unit.conftest import POSTGRES_URL, UNREACHABLE_URL
 
 REFERENCE = re.compile(r"^WW-[2-9A-HJKMNP-Z]{6}$")
@@ -83,7 +83,9 @@ def test_migrate_creates_the_table_and_can_run_again(store_url):
     finally:
         engine.dispose()
         handoff_store.close()
-    assert {"handoffs", "accounts", "handoff_events", "audit_log", "notifications", "alembic_version"} <= set(tables)
+    assert {"handoffs", "accounts", "handoff_events", "audit_log", "notifications", "alembic_version"} <= set(
+        tables
+    )
     assert version == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
@@ -95,8 +97,14 @@ def test_processes_starting_at_once_migrate_once(postgres_url):
         "print('ready', flush=True); sys.stdin.readline(); HandoffStore(sys.argv[1]).migrate()"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", code, postgres_url], cwd=PROJECT_ROOT, text=True,
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", code, postgres_url],
+            cwd=PROJECT_ROOT,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(3)
     ]
     assert [process.stdout.readline().strip() for process in processes] == ["ready"] * 3
@@ -150,7 +158,11 @@ def test_a_handoff_without_organisation_or_answers_is_stored(store):
     record = full_record(organisation_id=None, organisation_choice="none", intake=Intake())
     stored = store.store(record)
     assert store.get(stored.reference) == stored
-    assert stored.organisation_id is None and stored.intake.life_domains == [] and stored.intake.situation is None
+    assert (
+        stored.organisation_id is None
+        and stored.intake.life_domains == []
+        and stored.intake.situation is None
+    )
 
 
 def test_storing_the_same_conversation_and_key_twice_gives_one_handoff(store):
@@ -228,10 +240,18 @@ def test_withdraw_erases_free_text_and_contact_and_keeps_the_reference(store):
     assert withdrawn.reference == stored.reference
     assert withdrawn.status == "withdrawn"
     assert withdrawn.withdrawn_at is not None and withdrawn.withdrawn_at >= stored.created_at
-    assert {name: getattr(withdrawn.intake, name) for name in ERASED_ON_WITHDRAWAL} == dict.fromkeys(ERASED_ON_WITHDRAWAL)
-    assert {"situation", "what_matters", "goal", "contact_method", "contact_detail"} <= set(ERASED_ON_WITHDRAWAL)
+    assert {name: getattr(withdrawn.intake, name) for name in ERASED_ON_WITHDRAWAL} == dict.fromkeys(
+        ERASED_ON_WITHDRAWAL
+    )
+    assert {"situation", "what_matters", "goal", "contact_method", "contact_detail"} <= set(
+        ERASED_ON_WITHDRAWAL
+    )
     # Coded answers stay for counts; the consent stays as the record of what was agreed.
-    assert (withdrawn.intake.relation, withdrawn.intake.life_domains, withdrawn.intake.phase) == ("ouder", ["geldzaken", "wonen"], "orienting")
+    assert (withdrawn.intake.relation, withdrawn.intake.life_domains, withdrawn.intake.phase) == (
+        "ouder",
+        ["geldzaken", "wonen"],
+        "orienting",
+    )
     assert withdrawn.consent_text == stored.consent_text
 
     assert store.withdraw(stored.reference) is True
@@ -246,7 +266,7 @@ def test_an_unknown_reference_is_none_and_cannot_be_withdrawn(store):
 
 def test_a_reference_is_found_as_typed_over_the_phone(store):
     reference = store.store(full_record()).reference
-    code = reference[len("WW-"):]
+    code = reference[len("WW-") :]
     assert store.get(f"ww {code.lower()}").reference == reference
     assert store.get(code).reference == reference
 
@@ -282,7 +302,9 @@ def test_a_restarted_database_server_is_reconnected(postgres_url):
     admin = create_engine(POSTGRES_URL, future=True)
     with admin.begin() as connection:
         ended = connection.execute(
-            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"
+            ),
             {"name": application},
         ).scalar_one()
     admin.dispose()

@@ -1,4 +1,5 @@
 """Notification mail over TLS to a real local SMTP server (aiosmtpd) with a certificate made here."""
+
 import dataclasses
 import ipaddress
 import ssl
@@ -27,17 +28,27 @@ def certificate(tmp_path_factory):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Wegwijs test mail server")])
     now = datetime.now(timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return cert_file, key_file
 
 
@@ -48,7 +59,9 @@ class Logins:
         self.seen = []
 
     def __call__(self, server, session, envelope, mechanism, auth_data):
-        self.seen.append((auth_data.login.decode(), server.transport.get_extra_info("sslcontext") is not None))
+        self.seen.append(
+            (auth_data.login.decode(), server.transport.get_extra_info("sslcontext") is not None)
+        )
         return AuthResult(success=(auth_data.login.decode(), auth_data.password.decode()) == (USER, PASSWORD))
 
 
@@ -57,10 +70,14 @@ def _server(certificate, implicit: bool):
     context.load_cert_chain(*certificate)
     inbox, logins = Inbox(), Logins()
     # aiosmtpd's auth_require_tls only knows STARTTLS; with implicit TLS the whole connection is TLS.
-    tls = {"ssl_context": context, "auth_require_tls": False} if implicit else \
-        {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=logins,
-                            auth_required=True, **tls)
+    tls = (
+        {"ssl_context": context, "auth_require_tls": False}
+        if implicit
+        else {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+    )
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=free_port(), authenticator=logins, auth_required=True, **tls
+    )
     controller.start()
     return controller, inbox, logins
 
@@ -73,8 +90,15 @@ def tls_server(request, certificate):
 
 
 def settings_for(controller, tls: str, ca_file: str = ""):
-    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, sender="wegwijs@voorbeeldstad.example",
-                        username=USER, password=PASSWORD, tls=tls, ca_file=ca_file)
+    smtp = SmtpSettings(
+        host="127.0.0.1",
+        port=controller.port,
+        sender="wegwijs@voorbeeldstad.example",
+        username=USER,
+        password=PASSWORD,
+        tls=tls,
+        ca_file=ca_file,
+    )
     return dataclasses.replace(read_settings(), smtp=smtp)
 
 
@@ -113,12 +137,15 @@ def test_a_server_without_starttls_gets_nothing_in_the_clear(store, municipality
         controller.stop()
 
 
-@pytest.mark.parametrize("environment, problem", [
-    ({"WEGWIJS_SMTP_TLS": "none", "WEGWIJS_SMTP_HOST": "smtp.gemeente.example"}, "only for a mail relay"),
-    ({"WEGWIJS_SMTP_TLS": "none", "WEGWIJS_SMTP_USERNAME": "wegwijs"}, "only for a mail relay"),
-    ({"WEGWIJS_SMTP_TLS": "sometimes"}, "must be one of"),
-    ({"WEGWIJS_SMTP_CA_FILE": "/nowhere/ca.pem"}, "no file"),
-])
+@pytest.mark.parametrize(
+    "environment, problem",
+    [
+        ({"WEGWIJS_SMTP_TLS": "none", "WEGWIJS_SMTP_HOST": "smtp.gemeente.example"}, "only for a mail relay"),
+        ({"WEGWIJS_SMTP_TLS": "none", "WEGWIJS_SMTP_USERNAME": "wegwijs"}, "only for a mail relay"),
+        ({"WEGWIJS_SMTP_TLS": "sometimes"}, "must be one of"),
+        ({"WEGWIJS_SMTP_CA_FILE": "/nowhere/ca.pem"}, "no file"),
+    ],
+)
 def test_settings_refuse_mail_or_a_password_in_the_clear(monkeypatch, environment, problem):
     for name, value in environment.items():
         monkeypatch.setenv(name, value)

@@ -1,4 +1,5 @@
 """Notifications to organisations: a real local SMTP server (aiosmtpd) and a real local HTTP receiver."""
+
 import dataclasses
 import hashlib
 import hmac
@@ -14,18 +15,26 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
 from bot.handoff import notifications
-from bot.storage.database import Database
 from bot.handoff.store import HandoffStore
-from bot.storage.schema import notifications as outbox
-from bot.settings import SmtpSettings, read_settings
 from bot.municipality.social_map import Notify
-from tools.cluster import free_port
+from bot.settings import SmtpSettings, read_settings
+from bot.storage.database import Database
+from bot.storage.schema import notifications as outbox
 from tests.unit.handoff.test_handoff_store import full_record
+from tools.cluster import free_port
 
 SECRET = "webhook-secret-for-tests"
 # What the resident told (full_record): none of it may leave in a notification.
-PERSONAL = ("Mijn moeder", "schulden", "deurwaarder", "06 12345678", "0612345678", "eigen huis", "broer",
-            "Overzicht over de rekeningen")
+PERSONAL = (
+    "Mijn moeder",
+    "schulden",
+    "deurwaarder",
+    "06 12345678",
+    "0612345678",
+    "eigen huis",
+    "broer",
+    "Overzicht over de rekeningen",
+)
 
 
 class Inbox:
@@ -74,15 +83,23 @@ def webhook_server():
 def settings_for(controller, **smtp):
     """A plain local server is a relay on this machine: no TLS, as the settings allow only there."""
     smtp = {"tls": "none", **smtp}
-    return dataclasses.replace(read_settings(), public_url="https://wegwijs.example", webhook_allow_loopback_http=True,
-                               smtp=SmtpSettings(host="127.0.0.1", port=controller.port,
-                                                 sender="wegwijs@voorbeeldstad.example", **smtp))
+    return dataclasses.replace(
+        read_settings(),
+        public_url="https://wegwijs.example",
+        webhook_allow_loopback_http=True,
+        smtp=SmtpSettings(
+            host="127.0.0.1", port=controller.port, sender="wegwijs@voorbeeldstad.example", **smtp
+        ),
+    )
 
 
 def organisation(municipality, webhook_url=None):
     first = municipality.social_map[0]
-    notify = Notify(email="aanmeldingen@meedenkers.example", webhook_url=webhook_url,
-                    webhook_secret_env="WEBHOOK_SECRET_TEST" if webhook_url else None)
+    notify = Notify(
+        email="aanmeldingen@meedenkers.example",
+        webhook_url=webhook_url,
+        webhook_secret_env="WEBHOOK_SECRET_TEST" if webhook_url else None,
+    )
     return first.copy(update={"notify": notify})
 
 
@@ -90,7 +107,9 @@ def stored_with_targets(store, org, key="k1"):
     return store.store(full_record(key=key, organisation_id=org.id, notify=notifications.targets_for(org)))
 
 
-def test_an_email_with_the_reference_and_no_personal_data_reaches_the_smtp_server(store, smtp_server, municipality):
+def test_an_email_with_the_reference_and_no_personal_data_reaches_the_smtp_server(
+    store, smtp_server, municipality
+):
     controller, inbox = smtp_server
     org = organisation(municipality)
     handoff = stored_with_targets(store, org)
@@ -109,7 +128,8 @@ def test_an_email_with_the_reference_and_no_personal_data_reaches_the_smtp_serve
 
 
 def test_a_signed_webhook_is_retried_after_a_failure_and_the_failure_is_visible(
-        store, smtp_server, webhook_server, municipality, monkeypatch):
+    store, smtp_server, webhook_server, municipality, monkeypatch
+):
     controller, _ = smtp_server
     url, receiver = webhook_server
     receiver.statuses = [503]
@@ -125,13 +145,16 @@ def test_a_signed_webhook_is_retried_after_a_failure_and_the_failure_is_visible(
     assert notifications.deliver_due(store, settings, [org]) == 0  # not due yet: it waits before retrying
 
     with store.transaction() as session:  # the wait has passed
-        session.execute(update(outbox).values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        session.execute(
+            update(outbox).values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+        )
     assert notifications.deliver_due(store, settings, [org]) == 1
     assert notifications.problems(store) == []
 
     headers, body = receiver.received[-1]
-    expected = hmac.new(SECRET.encode(), headers["X-Wegwijs-Timestamp"].encode() + b"." + body,
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        SECRET.encode(), headers["X-Wegwijs-Timestamp"].encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
     assert headers["X-Wegwijs-Signature"] == f"sha256={expected}"
     payload = json.loads(body)
     assert payload["reference"] == handoff.reference and payload["urgency"] == "described"
@@ -143,7 +166,8 @@ def test_a_signed_webhook_is_retried_after_a_failure_and_the_failure_is_visible(
 
 
 def test_a_receiver_accepts_a_webhook_once_and_only_within_the_replay_window(
-        store, smtp_server, webhook_server, municipality, monkeypatch):
+    store, smtp_server, webhook_server, municipality, monkeypatch
+):
     controller, _ = smtp_server
     url, receiver = webhook_server
     monkeypatch.setenv("WEBHOOK_SECRET_TEST", SECRET)
@@ -162,12 +186,20 @@ def test_a_receiver_accepts_a_webhook_once_and_only_within_the_replay_window(
     with pytest.raises(ValueError, match="replay window"):  # kept and sent later, when its id is forgotten
         notifications.verify_webhook(SECRET, headers, body, {}, now=late)
     with pytest.raises(ValueError, match="signature"):
-        notifications.verify_webhook(SECRET, {**headers, "X-Wegwijs-Timestamp": str(late)}, body, {}, now=late)
+        notifications.verify_webhook(
+            SECRET, {**headers, "X-Wegwijs-Timestamp": str(late)}, body, {}, now=late
+        )
 
 
-@pytest.mark.parametrize("url, allowed", [
-    ("http://case-system.example/wegwijs", False), ("http://10.0.0.7/wegwijs", False),
-    ("http://127.0.0.1:8080/wegwijs", True), ("https://case-system.example/wegwijs", True)])
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("http://case-system.example/wegwijs", False),
+        ("http://10.0.0.7/wegwijs", False),
+        ("http://127.0.0.1:8080/wegwijs", True),
+        ("https://case-system.example/wegwijs", True),
+    ],
+)
 def test_webhooks_go_over_https_and_plain_http_only_to_this_machine_when_allowed(url, allowed):
     check = notifications.check_webhook_url
     if allowed:
@@ -182,8 +214,9 @@ def test_webhooks_go_over_https_and_plain_http_only_to_this_machine_when_allowed
             Notify(webhook_url=url.replace("127.0.0.1", "case-system.example"), webhook_secret_env="X")
 
 
-def test_a_webhook_to_plain_http_elsewhere_is_not_sent_and_the_reason_is_shown(store, smtp_server, municipality,
-                                                                              monkeypatch):
+def test_a_webhook_to_plain_http_elsewhere_is_not_sent_and_the_reason_is_shown(
+    store, smtp_server, municipality, monkeypatch
+):
     controller, _ = smtp_server
     monkeypatch.setenv("WEBHOOK_SECRET_TEST", SECRET)
     # As if the file had been checked before the rule: the worker refuses it all the same.
@@ -198,8 +231,10 @@ def test_a_webhook_to_plain_http_elsewhere_is_not_sent_and_the_reason_is_shown(s
 def test_an_unreachable_mail_server_is_retried_with_growing_waits_then_given_up(store, municipality):
     org = organisation(municipality)
     stored_with_targets(store, org)
-    closed = dataclasses.replace(read_settings(), smtp=SmtpSettings(host="127.0.0.1", port=free_port(),
-                                                                   sender="x@y.example", tls="none"))
+    closed = dataclasses.replace(
+        read_settings(),
+        smtp=SmtpSettings(host="127.0.0.1", port=free_port(), sender="x@y.example", tls="none"),
+    )
     waits = []
     for _ in range(notifications.MAX_ATTEMPTS):
         with store.transaction() as session:
@@ -219,8 +254,10 @@ def test_two_workers_never_send_the_same_message(store_url, smtp_server, municip
     for key in ("a", "b", "c"):
         stored_with_targets(store, org, key)
     workers = [Database(store_url) for _ in range(2)]
-    threads = [threading.Thread(target=notifications.deliver_due, args=(db, settings_for(controller), [org]))
-               for db in workers]
+    threads = [
+        threading.Thread(target=notifications.deliver_due, args=(db, settings_for(controller), [org]))
+        for db in workers
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -232,4 +269,6 @@ def test_two_workers_never_send_the_same_message(store_url, smtp_server, municip
 
 def test_a_handoff_without_an_organisation_sends_nothing(municipality):
     assert notifications.targets_for(None) == ()
-    assert notifications.targets_for(organisation(municipality)) == (("email", "aanmeldingen@meedenkers.example"),)
+    assert notifications.targets_for(organisation(municipality)) == (
+        ("email", "aanmeldingen@meedenkers.example"),
+    )

@@ -1,23 +1,44 @@
 import pytest
 
 from bot.intake.steps import (
-    SKIPPED, Answer, Intake, clean_free_text, interpret, parse_choice, steps_for,
-    validate_address, validate_email_address, validate_phone,
+    SKIPPED,
+    Answer,
+    Intake,
+    clean_free_text,
+    interpret,
+    parse_choice,
+    steps_for,
+    validate_address,
+    validate_email_address,
+    validate_phone,
 )
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("06-12345678", "06 12345678"), ("0612345678", "06 12345678"), ("+31 6 12345678", "06 12345678"),
-    ("010 123 4567", "010 123 4567"), ("+32 470 12 34 56", "+32 470 12 34 56"),
-    ("12345", None), ("mijn nummer", None), ("0800-0113", "0800 0113"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("06-12345678", "06 12345678"),
+        ("0612345678", "06 12345678"),
+        ("+31 6 12345678", "06 12345678"),
+        ("010 123 4567", "010 123 4567"),
+        ("+32 470 12 34 56", "+32 470 12 34 56"),
+        ("12345", None),
+        ("mijn nummer", None),
+        ("0800-0113", "0800 0113"),
+    ],
+)
 def test_phone_numbers_are_validated_and_formatted(typed, expected):
     assert validate_phone(typed) == expected
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("Jan.de.Vries@Example.nl", "Jan.de.Vries@example.nl"), ("geen mail", None), ("a@b", None),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Jan.de.Vries@Example.nl", "Jan.de.Vries@example.nl"),
+        ("geen mail", None),
+        ("a@b", None),
+    ],
+)
 def test_email_addresses_are_validated(typed, expected):
     assert validate_email_address(typed) == expected
 
@@ -34,12 +55,21 @@ def test_free_text_is_cleaned_and_bounded():
     assert len(clean_free_text("woord " * 1000)) == 1000
 
 
-@pytest.mark.parametrize("step, typed, expected", [
-    ("relation", "voor mijn moeder", "ouder"), ("relation", "voor mij", "zelf"), ("relation", "de buurvrouw", "ander"),
-    ("phase", "ik ben het niet eens met het besluit", "disagreeing"), ("phase", "ik krijg al thuiszorg", "receiving_support"),
-    ("supporter_kind", "maakt me niet uit", "no_preference"), ("supporter_kind", "liever een vrijwilliger", "volunteer"),
-    ("contact_method", "bel me maar", "phone"), ("contact_method", "per mail", "email"), ("contact_method", "huh", None),
-])
+@pytest.mark.parametrize(
+    "step, typed, expected",
+    [
+        ("relation", "voor mijn moeder", "ouder"),
+        ("relation", "voor mij", "zelf"),
+        ("relation", "de buurvrouw", "ander"),
+        ("phase", "ik ben het niet eens met het besluit", "disagreeing"),
+        ("phase", "ik krijg al thuiszorg", "receiving_support"),
+        ("supporter_kind", "maakt me niet uit", "no_preference"),
+        ("supporter_kind", "liever een vrijwilliger", "volunteer"),
+        ("contact_method", "bel me maar", "phone"),
+        ("contact_method", "per mail", "email"),
+        ("contact_method", "huh", None),
+    ],
+)
 def test_typed_choices_are_understood(step, typed, expected):
     assert parse_choice(step, typed) == expected
 
@@ -65,7 +95,10 @@ def test_a_button_choice_wins_over_the_text():
 
 
 def test_a_relation_entity_answers_the_relation_step():
-    assert interpret("relation", answer("voor pa", "ask_eligibility", relation="ouder"), Intake(), []).value == "ouder"
+    assert (
+        interpret("relation", answer("voor pa", "ask_eligibility", relation="ouder"), Intake(), []).value
+        == "ouder"
+    )
 
 
 def test_an_unclear_choice_is_asked_again_friendly():
@@ -74,13 +107,21 @@ def test_an_unclear_choice_is_asked_again_friendly():
 
 
 def test_disagreeing_with_a_decision_mentions_the_objection_deadline():
-    assert interpret("phase", answer(choice="disagreeing", intent="choose"), Intake(), []).note == "objection_deadline"
+    assert (
+        interpret("phase", answer(choice="disagreeing", intent="choose"), Intake(), []).note
+        == "objection_deadline"
+    )
 
 
 def test_life_domains_are_prefilled_and_confirmed():
-    assert interpret("life_domains", answer("ja", "affirm"), Intake(), ["wonen", "werk"]).value == ["wonen", "werk"]
+    assert interpret("life_domains", answer("ja", "affirm"), Intake(), ["wonen", "werk"]).value == [
+        "wonen",
+        "werk",
+    ]
     assert interpret("life_domains", answer("nee", "deny"), Intake(), ["wonen"]).value is None
-    assert interpret("life_domains", answer("schulden", "domain_geldzaken", areas=("geldzaken",)), Intake(), []).value == ["geldzaken"]
+    assert interpret(
+        "life_domains", answer("schulden", "domain_geldzaken", areas=("geldzaken",)), Intake(), []
+    ).value == ["geldzaken"]
 
 
 def test_consent_needs_an_explicit_yes():
@@ -91,14 +132,22 @@ def test_consent_needs_an_explicit_yes():
 
 
 def test_contact_detail_is_validated_for_the_chosen_method():
-    assert interpret("contact_detail", answer("0612345678"), Intake(contact_method="phone"), []).value == "06 12345678"
+    assert (
+        interpret("contact_detail", answer("0612345678"), Intake(contact_method="phone"), []).value
+        == "06 12345678"
+    )
     retry = interpret("contact_detail", answer("geen idee"), Intake(contact_method="email"), [])
     assert retry.value is None and retry.retry == "contact_detail_retry.email"
-    assert interpret("contact_detail", answer("06 12345678"), Intake(contact_method=SKIPPED), []).value == "06 12345678"
+    assert (
+        interpret("contact_detail", answer("06 12345678"), Intake(contact_method=SKIPPED), []).value
+        == "06 12345678"
+    )
 
 
 def test_free_text_answers_are_kept_in_the_residents_words():
-    result = interpret("goal", answer("Dat mijn moeder thuis kan blijven wonen", "domain_wonen"), Intake(), [])
+    result = interpret(
+        "goal", answer("Dat mijn moeder thuis kan blijven wonen", "domain_wonen"), Intake(), []
+    )
     assert result.value == "Dat mijn moeder thuis kan blijven wonen"
     assert interpret("network", answer(choice="niemand", intent="choose"), Intake(), []).value == "niemand"
     assert interpret("goal", answer("🙈"), Intake(), []).retry == "empty_retry"

@@ -1,13 +1,20 @@
 from datetime import date
 
-from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, SKIPPED, Intake
 from bot.intake.replies import contact_deadline, dutch_date, handoff_done, offer, question, summary
-from bot.municipality.social_map import Organisation, match
+from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, SKIPPED, Intake
 from bot.intake.summary import summary_text
+from bot.municipality.social_map import Organisation, match
 
-INTAKE = Intake(relation="ouder", life_domains=["wonen", "geldzaken"], situation="Mijn moeder kan de huur niet betalen",
-                goal=SKIPPED, phase="disagreeing", supporter_kind="no_preference", contact_method="phone",
-                contact_detail="06 12345678")
+INTAKE = Intake(
+    relation="ouder",
+    life_domains=["wonen", "geldzaken"],
+    situation="Mijn moeder kan de huur niet betalen",
+    goal=SKIPPED,
+    phase="disagreeing",
+    supporter_kind="no_preference",
+    contact_method="phone",
+    contact_detail="06 12345678",
+)
 
 
 def test_summary_shows_every_step_in_plain_dutch():
@@ -26,7 +33,9 @@ def test_without_consent_the_summary_has_no_contact_lines():
 
 
 def test_matching_ranks_by_fit_and_explains(municipality):
-    matches = match(Intake(life_domains=["geldzaken", "wonen"], language="ik spreek Arabisch"), municipality.social_map)
+    matches = match(
+        Intake(life_domains=["geldzaken", "wonen"], language="ik spreek Arabisch"), municipality.social_map
+    )
     assert matches[0].organisation.id == "geldwijs-voorbeeldstad"
     assert "helpt bij geldzaken en wonen" in matches[0].explanation()
     assert "spreekt Arabisch" in matches[0].explanation()
@@ -40,7 +49,10 @@ def test_a_carer_for_a_parent_gets_the_carer_support_point_first(municipality):
 
 
 def test_a_preference_for_experts_by_experience_counts(municipality):
-    matches = match(Intake(life_domains=["psychische_gezondheid"], supporter_kind="expert_by_experience"), municipality.social_map)
+    matches = match(
+        Intake(life_domains=["psychische_gezondheid"], supporter_kind="expert_by_experience"),
+        municipality.social_map,
+    )
     assert matches[0].organisation.kind == "expert_by_experience"
 
 
@@ -51,6 +63,7 @@ def test_without_any_information_general_organisations_are_offered(municipality)
 
 def test_every_area_of_life_is_covered_by_the_example_social_map(municipality):
     from bot.conversation.life_domains import life_domains
+
     covered = {d for o in municipality.social_map for d in o.life_domains}
     assert covered == set(life_domains()) and len(municipality.social_map) >= 8
 
@@ -58,9 +71,18 @@ def test_every_area_of_life_is_covered_by_the_example_social_map(municipality):
 def test_an_unknown_area_in_the_social_map_is_named():
     import pytest
     from pydantic import ValidationError
+
     with pytest.raises(ValidationError, match="unknown area of life 'ruimtevaart'"):
-        Organisation(id="x", name="X", description="x", life_domains=["ruimtevaart"], target_groups=["iedereen"],
-                     kind="formal", languages=["nederlands"], contact={"phone": "0123-456789", "hours": [{"days": "ma", "hours": "9-5"}]})
+        Organisation(
+            id="x",
+            name="X",
+            description="x",
+            life_domains=["ruimtevaart"],
+            target_groups=["iedereen"],
+            kind="formal",
+            languages=["nederlands"],
+            contact={"phone": "0123-456789", "hours": [{"days": "ma", "hours": "9-5"}]},
+        )
 
 
 def test_offer_with_consent_has_a_button_per_organisation_and_no_preference(municipality):

@@ -1,6 +1,7 @@
 """The settings and start-up checks that keep Rasa and the action servers off the network, and the
 widget's expiring tokens. Over HTTP against the running servers: tests/e2e/test_access.py (embedded
 profile) and tests/scale/test_access.py (production)."""
+
 import os
 import re
 import stat
@@ -64,8 +65,10 @@ def test_the_action_server_listens_on_the_internal_interface(monkeypatch):
     assert os.environ["SANIC_HOST"] == read_settings().internal_host
 
 
-@pytest.mark.parametrize("options", [["--interface", "0.0.0.0"], ["-i", "0.0.0.0"], ["--auth-token", "x" * 30],
-                                     ["--auth-token=" + "x" * 30]])
+@pytest.mark.parametrize(
+    "options",
+    [["--interface", "0.0.0.0"], ["-i", "0.0.0.0"], ["--auth-token", "x" * 30], ["--auth-token=" + "x" * 30]],
+)
 def test_the_launcher_refuses_an_interface_or_token_of_its_own(options):
     with pytest.raises(LaunchError, match="the launcher sets the interface and the API token"):
         rasa_argv("rasa", ["--port", "5005", *options])
@@ -73,8 +76,14 @@ def test_the_launcher_refuses_an_interface_or_token_of_its_own(options):
 
 def test_the_launcher_does_not_start_rasa_on_a_public_interface():
     env = {**os.environ, "WEGWIJS_INTERNAL_HOST": "0.0.0.0", "PYTHONPATH": str(PROJECT_ROOT)}
-    started = subprocess.run([sys.executable, "-m", "serving.launch", "rasa", "--port", "5005"], cwd=PROJECT_ROOT,
-                             env=env, capture_output=True, text=True, timeout=120)
+    started = subprocess.run(
+        [sys.executable, "-m", "serving.launch", "rasa", "--port", "5005"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert started.returncode == 2 and "never on a public one or on all (0.0.0.0)" in started.stderr
 
 
@@ -82,19 +91,29 @@ def test_the_launcher_does_not_start_rasa_on_a_public_interface():
 @pytest.mark.parametrize("setting", [("WEGWIJS_INTERNAL_HOST", "0.0.0.0"), ("WEGWIJS_RASA_TOKEN", "kort")])
 def test_check_config_and_serve_refuse_a_public_interface_or_a_weak_token(command, setting):
     env = {**os.environ, setting[0]: setting[1], "PYTHONPATH": str(PROJECT_ROOT)}
-    checked = subprocess.run([sys.executable, "-m", "bot.ops.cli", *command], cwd=PROJECT_ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+    checked = subprocess.run(
+        [sys.executable, "-m", "bot.ops.cli", *command],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert checked.returncode == 2 and setting[0] in checked.stderr
 
 
 def test_a_procfile_that_starts_rasa_itself_or_shows_the_token_is_refused(tmp_path):
     procfile = tmp_path / "Procfile"
-    procfile.write_text("rasa: .venv/bin/rasa run --enable-api --port 5005\n"
-                        "actions: .venv/bin/python -m serving.launch actions --auth-token=abc\n"
-                        "web: .venv/bin/gunicorn --bind 127.0.0.1:8000 'bot.web.app:create_app()'\n")
+    procfile.write_text(
+        "rasa: .venv/bin/rasa run --enable-api --port 5005\n"
+        "actions: .venv/bin/python -m serving.launch actions --auth-token=abc\n"
+        "web: .venv/bin/gunicorn --bind 127.0.0.1:8000 'bot.web.app:create_app()'\n"
+    )
     problems = procfile_problems(procfile)
     assert len(problems) == 2
-    assert problems[0].startswith("rasa: starts Rasa directly") and problems[1].startswith("actions: the API token")
+    assert problems[0].startswith("rasa: starts Rasa directly") and problems[1].startswith(
+        "actions: the API token"
+    )
     assert procfile_problems(PROJECT_ROOT / "Procfile") == []  # make run's own
 
 

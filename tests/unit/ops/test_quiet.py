@@ -1,4 +1,5 @@
 """bot/ops/quiet.py on lines `make run` really printed (Rasa 3.6, rasa_sdk, gunicorn)."""
+
 from bot.ops.quiet import quiet
 
 SP = "/work/x/.venv/lib/python3.10/site-packages"

@@ -1,4 +1,5 @@
 """bot/ops/ready.py against real HTTP servers on free local ports (no mocks)."""
+
 import io
 import socket
 import threading
@@ -54,8 +55,13 @@ def test_a_server_answers_with_any_status_below_500(servers):
 
 def test_ready_line_printed_once_when_every_server_answers(servers):
     out = io.StringIO()
-    ok = wait_until_ready([("web", url(servers[200])), ("rasa", url(servers[404]))], timeout=5, out=out,
-                          interval=0.05, give_up=5)
+    ok = wait_until_ready(
+        [("web", url(servers[200])), ("rasa", url(servers[404]))],
+        timeout=5,
+        out=out,
+        interval=0.05,
+        give_up=5,
+    )
     assert ok
     assert out.getvalue() == ready_line() + "\n"
     assert "Wegwijs is ready: open http://localhost:8000/" in out.getvalue()
@@ -65,11 +71,18 @@ def test_ready_line_printed_once_when_every_server_answers(servers):
 def test_failure_line_names_the_server_that_did_not_come_up(servers):
     out = io.StringIO()
     missing = f"http://127.0.0.1:{closed_port()}/health"
-    ok = wait_until_ready([("the web server", url(servers[200])), ("the action server", missing)],
-                          timeout=0.3, out=out, interval=0.05, give_up=0.3)
+    ok = wait_until_ready(
+        [("the web server", url(servers[200])), ("the action server", missing)],
+        timeout=0.3,
+        out=out,
+        interval=0.05,
+        give_up=0.3,
+    )
     assert not ok
-    line, = out.getvalue().splitlines()
-    assert line.startswith("Wegwijs is NOT ready after 0 s: the action server (" + missing + ") did not answer")
+    (line,) = out.getvalue().splitlines()
+    assert line.startswith(
+        "Wegwijs is NOT ready after 0 s: the action server (" + missing + ") did not answer"
+    )
     assert "Answering: the web server." in line
     assert "ready:" not in line
 
@@ -80,15 +93,18 @@ def test_a_server_that_comes_up_late_still_gets_the_ready_line(servers):
 
     def start_late():
         time.sleep(0.5)
-        late["server"] = ThreadingHTTPServer(("127.0.0.1", port), type(servers[200].RequestHandlerClass.__name__,
-                                                                         (servers[200].RequestHandlerClass,), {}))
+        late["server"] = ThreadingHTTPServer(
+            ("127.0.0.1", port),
+            type(servers[200].RequestHandlerClass.__name__, (servers[200].RequestHandlerClass,), {}),
+        )
         late["server"].serve_forever()
 
     threading.Thread(target=start_late, daemon=True).start()
     out = io.StringIO()
     try:
-        ok = wait_until_ready([("Rasa's server", f"http://127.0.0.1:{port}/")], timeout=0.2, out=out,
-                              interval=0.05, give_up=10)
+        ok = wait_until_ready(
+            [("Rasa's server", f"http://127.0.0.1:{port}/")], timeout=0.2, out=out, interval=0.05, give_up=10
+        )
     finally:
         while "server" not in late:
             time.sleep(0.05)

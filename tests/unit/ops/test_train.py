@@ -1,4 +1,5 @@
 """bot/ops/train.py: the progress line around a real child process."""
+
 import io
 import sys
 
@@ -12,8 +13,14 @@ def child(code: str):
 def test_success_writes_the_log_and_says_how_long(tmp_path):
     out = io.StringIO()
     log = tmp_path / "sub" / "train.log"
-    code = run_with_progress(child("import time; print('rasa chatter'); time.sleep(0.5)"), log, out=out,
-                             tty=False, tick=0.1, line_every=0.2)
+    code = run_with_progress(
+        child("import time; print('rasa chatter'); time.sleep(0.5)"),
+        log,
+        out=out,
+        tty=False,
+        tick=0.1,
+        line_every=0.2,
+    )
     assert code == 0
     text = out.getvalue()
     assert "\r" not in text  # CI: no terminal, no carriage returns
@@ -27,8 +34,13 @@ def test_success_writes_the_log_and_says_how_long(tmp_path):
 def test_failure_shows_the_whole_log_and_keeps_the_exit_code(tmp_path):
     out = io.StringIO()
     log = tmp_path / "train.log"
-    code = run_with_progress(child("import sys; print('first line'); sys.exit('InvalidDomain: slot x')"), log,
-                             out=out, tty=False, tick=0.1)
+    code = run_with_progress(
+        child("import sys; print('first line'); sys.exit('InvalidDomain: slot x')"),
+        log,
+        out=out,
+        tty=False,
+        tick=0.1,
+    )
     assert code == 1
     text = out.getvalue()
     assert "Training FAILED" in text and "exit code 1" in text
@@ -38,8 +50,9 @@ def test_failure_shows_the_whole_log_and_keeps_the_exit_code(tmp_path):
 
 def test_on_a_terminal_the_time_ticks_in_place(tmp_path):
     out = io.StringIO()
-    code = run_with_progress(child("import time; time.sleep(0.35)"), tmp_path / "t.log", out=out, tty=True,
-                             tick=0.1)
+    code = run_with_progress(
+        child("import time; time.sleep(0.35)"), tmp_path / "t.log", out=out, tty=True, tick=0.1
+    )
     assert code == 0
     assert "\r  training ... 0 s" in out.getvalue()
     assert out.getvalue().endswith("Model trained in 0 s.\n")

@@ -1,5 +1,6 @@
 """An action call that never reached the action server is sent again on a fresh connection; a call
 that did reach it is not (an action never runs twice because of us)."""
+
 import asyncio
 from typing import List
 
@@ -30,13 +31,20 @@ class ActionServer:
                 head = await reader.readuntil(b"\r\n\r\n")
             except asyncio.IncompleteReadError:  # the client closed the connection
                 break
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length")
+            )
             body = await reader.readexactly(length)
             if served and self.close_reused:
                 break
             served += 1
             self.processed.append(body)
-            writer.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" % self.status)
+            writer.write(
+                b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                % self.status
+            )
             await writer.drain()
         writer.close()
 
@@ -51,7 +59,9 @@ def test_a_call_on_a_connection_the_server_closed_is_sent_again_on_a_new_one():
     async def two_calls():
         running = await server.start()
         action = endpoint(server.port)
-        answers = [await action.request(json={"next_action": name}, method="post") for name in ("first", "second")]
+        answers = [
+            await action.request(json={"next_action": name}, method="post") for name in ("first", "second")
+        ]
         running.close()
         return answers
 
@@ -65,8 +75,12 @@ def test_a_call_refused_while_the_action_server_restarts_reaches_it_once_it_is_b
 
     async def call_during_restart():
         started = asyncio.get_running_loop().create_future()
-        asyncio.get_running_loop().call_later(0.3, lambda: asyncio.ensure_future(server.start()).add_done_callback(
-            lambda task: started.set_result(task.result())))
+        asyncio.get_running_loop().call_later(
+            0.3,
+            lambda: asyncio.ensure_future(server.start()).add_done_callback(
+                lambda task: started.set_result(task.result())
+            ),
+        )
         answer = await endpoint(server.port).request(json={"next_action": "x"}, method="post")
         (await started).close()
         return answer

@@ -1,4 +1,5 @@
 """serving/graph_runner.py: the same answers as Rasa's DaskGraphRunner, on one graph, without dask."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -32,19 +33,28 @@ class Add(GraphComponent):
 
 
 def node(number: int, needs: Dict[str, str], target: bool = False) -> SchemaNode:
-    return SchemaNode(needs=needs, uses=Add, constructor_name="create", fn="add", config={"number": number},
-                      eager=True, is_target=target)
+    return SchemaNode(
+        needs=needs,
+        uses=Add,
+        constructor_name="create",
+        fn="add",
+        config={"number": number},
+        eager=True,
+        is_target=target,
+    )
 
 
 # a diamond: "top" needs "left" and "right", which both need "bottom", which needs the input
-SCHEMA = GraphSchema({
-    "bottom": node(1, {"x": "__input__"}),
-    "left": node(10, {"x": "bottom"}),
-    "right": node(100, {"x": "bottom"}),
-    "top": node(1000, {"a": "left", "b": "right"}, target=True),
-    "apart": node(5, {}, target=True),
-    "broken": node(-1, {"x": "bottom"}),
-})
+SCHEMA = GraphSchema(
+    {
+        "bottom": node(1, {"x": "__input__"}),
+        "left": node(10, {"x": "bottom"}),
+        "right": node(100, {"x": "bottom"}),
+        "top": node(1000, {"a": "left", "b": "right"}, target=True),
+        "apart": node(5, {}, target=True),
+        "broken": node(-1, {"x": "bottom"}),
+    }
+)
 
 
 @pytest.fixture
@@ -87,4 +97,3 @@ def test_a_failing_component_fails_as_under_dask(runners):
         with pytest.raises(GraphComponentException) as failed:
             runner.run(inputs={"__input__": 1}, targets=["broken"])
         assert isinstance(failed.value.__cause__, ValueError)
-

@@ -1,5 +1,6 @@
 """The production tracker store (serving/tracker_store.py) keeps conversations in memory, and never
 answers with anything other than what is stored: two replicas on one database (SQLite and PostgreSQL)."""
+
 import asyncio
 from pathlib import Path
 
@@ -22,8 +23,15 @@ def _store_arguments(url: str) -> dict:
     if parsed.get_backend_name() == "sqlite":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         return {"dialect": "sqlite", "db": parsed.database}
-    return {"dialect": "postgresql", "host": parsed.host, "port": parsed.port, "db": parsed.database,
-            "username": parsed.username, "password": parsed.password, "query": dict(parsed.query)}
+    return {
+        "dialect": "postgresql",
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+        "password": parsed.password,
+        "query": dict(parsed.query),
+    }
 
 
 @pytest.fixture
@@ -143,9 +151,16 @@ def test_rows_are_the_rows_rasas_own_store_writes(database, store_url):
     run(stock.save(same))
     engine = create_engine(store_url)
     with engine.connect() as connection:
-        rows = {sender: connection.execute(text(
-            "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
-            "WHERE sender_id = :sender ORDER BY id"), {"sender": sender}).fetchall() for sender in ("ours", "stock")}
+        rows = {
+            sender: connection.execute(
+                text(
+                    "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+                    "WHERE sender_id = :sender ORDER BY id"
+                ),
+                {"sender": sender},
+            ).fetchall()
+            for sender in ("ours", "stock")
+        }
     engine.dispose()
     assert rows["ours"][-8:] == rows["stock"][-8:]  # the last two turns, which only our store wrote
 
@@ -153,7 +168,9 @@ def test_rows_are_the_rows_rasas_own_store_writes(database, store_url):
 def _stored_text(store_url: str, sender: str) -> str:
     engine = create_engine(store_url)
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :sender"), {"sender": sender})
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :sender"), {"sender": sender}
+        )
         stored = " ".join(row[0] for row in rows)
     engine.dispose()
     return stored
@@ -166,8 +183,11 @@ def _typed_then(store, sender: str, closing: list):
     _start(store, sender)
     tracker = run(store.retrieve(sender))
     tracker.update(UserUttered("bel mij op 0612345678, ik ben ecrin", {"name": "inform", "confidence": 1.0}))
-    for event in (SlotSet("intake_contact_detail", "0612345678"), BotUttered("U bent bereikbaar op 0612345678."),
-                  ActionExecuted("action_listen")):
+    for event in (
+        SlotSet("intake_contact_detail", "0612345678"),
+        BotUttered("U bent bereikbaar op 0612345678."),
+        ActionExecuted("action_listen"),
+    ):
         tracker.update(event)
     run(store.save(tracker))
     tracker = run(store.retrieve(sender))
@@ -177,11 +197,22 @@ def _typed_then(store, sender: str, closing: list):
     run(store.save(tracker))
 
 
-@pytest.mark.parametrize("closing", [
-    [ActionExecuted("utter_stop"), BotUttered("Wat u typte, heb ik gewist."), ActionExecuted("action_listen")],
-    [ActionExecuted("action_offer_organisations"),
-     BotUttered("Er is niets bewaard.", metadata={"erases_conversation": True}), ActionExecuted("action_listen")],
-], ids=["stop", "marked message"])
+@pytest.mark.parametrize(
+    "closing",
+    [
+        [
+            ActionExecuted("utter_stop"),
+            BotUttered("Wat u typte, heb ik gewist."),
+            ActionExecuted("action_listen"),
+        ],
+        [
+            ActionExecuted("action_offer_organisations"),
+            BotUttered("Er is niets bewaard.", metadata={"erases_conversation": True}),
+            ActionExecuted("action_listen"),
+        ],
+    ],
+    ids=["stop", "marked message"],
+)
 def test_an_erasing_turn_leaves_no_typed_word_in_the_store_or_in_either_replica(database, store_url, closing):
     (first, second), stock = database
     run(second.retrieve("resident"))  # the other replica knew the conversation too
@@ -193,12 +224,19 @@ def test_an_erasing_turn_leaves_no_typed_word_in_the_store_or_in_either_replica(
         tracker = run(replica.retrieve("resident"))
         assert tracker.get_slot("intake_contact_detail") is None
         assert "0612345678" not in str(_events(tracker)) and "ecrin" not in str(_events(tracker))
-    intents = [event.intent_name for event in run(first.retrieve("resident")).events if isinstance(event, UserUttered)]
+    intents = [
+        event.intent_name
+        for event in run(first.retrieve("resident")).events
+        if isinstance(event, UserUttered)
+    ]
     assert intents == ["inform", "stop"]  # what the statistics count stays
 
 
 def test_an_ordinary_turn_keeps_the_words_while_the_conversation_goes_on(database, store_url):
     (replica, _), _ = database
-    _typed_then(replica, "resident", [ActionExecuted("utter_greet"), BotUttered("Goedendag."),
-                                      ActionExecuted("action_listen")])
+    _typed_then(
+        replica,
+        "resident",
+        [ActionExecuted("utter_greet"), BotUttered("Goedendag."), ActionExecuted("action_listen")],
+    )
     assert "0612345678" in _stored_text(store_url, "resident")

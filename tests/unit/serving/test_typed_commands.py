@@ -1,8 +1,9 @@
 """Typed text is a command only when it is a button the bot offered in its last message."""
+
 import asyncio
 
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered, UserUtteranceReverted
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from serving.typed_commands import commands_only_when_offered
@@ -37,9 +38,15 @@ def test_buttons_of_an_earlier_message_are_not_offered_any_more():
 
 
 def test_after_an_undone_turn_the_buttons_before_it_are_still_offered():
-    events = [UserUttered("hallo"), BotUttered("Klopt dit?", YES_NO), ActionExecuted("action_listen"),
-              UserUttered("/affirm"), BotUttered("never shown", {"buttons": [{"title": "x", "payload": "/x"}]}),
-              UserUtteranceReverted(), ActionExecuted("action_listen")]
+    events = [
+        UserUttered("hallo"),
+        BotUttered("Klopt dit?", YES_NO),
+        ActionExecuted("action_listen"),
+        UserUttered("/affirm"),
+        BotUttered("never shown", {"buttons": [{"title": "x", "payload": "/x"}]}),
+        UserUtteranceReverted(),
+        ActionExecuted("action_listen"),
+    ]
     assert read_as("/affirm", *events) == "/affirm"
     assert read_as("/x", *events) == "x"
 

@@ -1,5 +1,6 @@
 """The statistics pipeline: conversations recorded by Rasa's SQL tracker store, the job that turns
 them into anonymised rows (SQLite and PostgreSQL), suppression, the figures and retention."""
+
 import time
 from dataclasses import asdict
 from datetime import date, datetime, timezone
@@ -8,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.storage.database import Database
 from bot.settings import PROJECT_ROOT
 from bot.statistics import job, report
 from bot.statistics.conversations import split_conversations, summarise
@@ -16,8 +16,18 @@ from bot.statistics.deidentify import deidentify
 from bot.statistics.store import StatisticsStore
 from bot.statistics.suppression import SUPPRESSED, secondary, share, shown
 from bot.statistics.tracker_events import TrackerStoreConfigError, conversations_by_sender, tracker_store_url
+from bot.storage.database import Database
 from tests.unit.statistics_support import (
-    MONDAY_EVENING, SECRET, conversation, did, identifying_parts, message_with, personal_data, record, said, slot,
+    MONDAY_EVENING,
+    SECRET,
+    conversation,
+    did,
+    identifying_parts,
+    message_with,
+    personal_data,
+    record,
+    said,
+    slot,
 )
 
 NAME, PHONE = "Jantine Vermeulen", "06 98765432"
@@ -29,17 +39,30 @@ def full_conversation(start: float = MONDAY_EVENING):
     intake with a handoff, answers the survey."""
     t = start
     return conversation(
-        said("greet", "hallo", t), did("utter_greet", t),
-        said("domain_geldzaken+domain_wonen", "schulden en mijn huur", t + 60,
-             [{"entity": "life_domain", "value": "geldzaken"}]), did("action_describe_situation", t + 60),
-        said("ask_cost", "kost het geld?", t + 120), did("utter_answer_cost", t + 120),
-        said("nlu_fallback", f"ik ben {NAME}, bel me op {PHONE}", t + 180), did("action_fallback", t + 180),
-        said("request_human", "mens", t + 240), did("action_contact_human", t + 240),
-        slot("intake_relation", "ouder", t + 300), slot("intake_phase", "orienting", t + 300),
-        slot("intake_situation", f"{NAME} heeft schulden", t + 300), slot("handoff_reference", "WW-ABC234", t + 360),
+        said("greet", "hallo", t),
+        did("utter_greet", t),
+        said(
+            "domain_geldzaken+domain_wonen",
+            "schulden en mijn huur",
+            t + 60,
+            [{"entity": "life_domain", "value": "geldzaken"}],
+        ),
+        did("action_describe_situation", t + 60),
+        said("ask_cost", "kost het geld?", t + 120),
+        did("utter_answer_cost", t + 120),
+        said("nlu_fallback", f"ik ben {NAME}, bel me op {PHONE}", t + 180),
+        did("action_fallback", t + 180),
+        said("request_human", "mens", t + 240),
+        did("action_contact_human", t + 240),
+        slot("intake_relation", "ouder", t + 300),
+        slot("intake_phase", "orienting", t + 300),
+        slot("intake_situation", f"{NAME} heeft schulden", t + 300),
+        slot("handoff_reference", "WW-ABC234", t + 360),
         said("start_satisfaction", "/start_satisfaction", t + 420),
-        slot("satisfaction_helped", "5", t + 430), slot("satisfaction_own_choices", "overgeslagen", t + 440),
-        slot("satisfaction_recommend", "4", t + 450), slot("satisfaction_improvement", f"meer uitleg, groet {NAME}", t + 460),
+        slot("satisfaction_helped", "5", t + 430),
+        slot("satisfaction_own_choices", "overgeslagen", t + 440),
+        slot("satisfaction_recommend", "4", t + 450),
+        slot("satisfaction_improvement", f"meer uitleg, groet {NAME}", t + 460),
         did("utter_satisfaction_thanks", t + 470),
         start=start,
     )
@@ -71,18 +94,28 @@ def test_the_key_is_stable_but_depends_on_the_secret():
 
 
 def test_a_resident_who_leaves_mid_intake_drops_off_at_that_question():
-    events = conversation(said("start_intake"), did("utter_intake_start"), did("intake_form"),
-                          slot("requested_slot", "intake_situation"))
+    events = conversation(
+        said("start_intake"),
+        did("utter_intake_start"),
+        did("intake_form"),
+        slot("requested_slot", "intake_situation"),
+    )
     stats, _ = summarise(event_dicts(events), SECRET, "s")
     assert stats.left and stats.last_step == "intake_situation"
     assert report.step_label(stats.last_step) == "Vraag op een rij: Wat er speelt"
 
 
 def test_made_up_intents_and_slot_values_are_not_counted():
-    events = conversation(said("my_name_is_jantine", "/my_name_is_jantine"), slot("intake_relation", NAME),
-                          slot("intake_life_domains", ["geldzaken", NAME]), said("crisis", "help"))
+    events = conversation(
+        said("my_name_is_jantine", "/my_name_is_jantine"),
+        slot("intake_relation", NAME),
+        slot("intake_life_domains", ["geldzaken", NAME]),
+        said("crisis", "help"),
+    )
     stats, _ = summarise(event_dicts(events), SECRET, "s")
-    assert stats.topics == [] and stats.relation is None and stats.life_domains == ["geldzaken"] and stats.crisis
+    assert (
+        stats.topics == [] and stats.relation is None and stats.life_domains == ["geldzaken"] and stats.crisis
+    )
 
 
 def test_sessions_and_restarts_split_conversations_and_empty_ones_are_skipped():
@@ -107,15 +140,25 @@ def test_the_tracker_store_location_comes_from_the_endpoints_file(tmp_path):
     for kind in ("SQL", "sql"):  # Rasa reads the type in any case
         endpoints.write_text(f"tracker_store:\n  type: {kind}\n  dialect: sqlite\n  db: var/tracker.db\n")
         assert tracker_store_url(endpoints).endswith("/var/tracker.db")
-    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: ${DB_HOST}\n  port: 5432\n"
-                         "  db: rasa\n  username: ${DB_USER}\n  password: ${DB_PASSWORD}\n")
+    endpoints.write_text(
+        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: ${DB_HOST}\n  port: 5432\n"
+        "  db: rasa\n  username: ${DB_USER}\n  password: ${DB_PASSWORD}\n"
+    )
     url = tracker_store_url(endpoints, {"DB_HOST": "db.example", "DB_USER": "rasa", "DB_PASSWORD": "p@ss"})
     assert url == "postgresql://rasa:p%40ss@db.example:5432/rasa"
     with pytest.raises(TrackerStoreConfigError, match="DB_USER"):
         tracker_store_url(endpoints, {"DB_HOST": "db.example"})
     production = PROJECT_ROOT / "deploy" / "endpoints.production.yml"
-    environ = {f"WEGWIJS_TRACKER_{key}": value for key, value in
-               {"HOST": "db.example", "PORT": "5432", "DB": "wegwijs", "USER": "rasa", "PASSWORD": "x"}.items()}
+    environ = {
+        f"WEGWIJS_TRACKER_{key}": value
+        for key, value in {
+            "HOST": "db.example",
+            "PORT": "5432",
+            "DB": "wegwijs",
+            "USER": "rasa",
+            "PASSWORD": "x",
+        }.items()
+    }
     assert tracker_store_url(production, environ) == "postgresql://rasa:x@db.example:5432/wegwijs"
     endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
     with pytest.raises(TrackerStoreConfigError, match="type SQL"):
@@ -181,8 +224,14 @@ def test_an_ended_sessions_words_are_gone_while_its_statistics_row_stays(statist
     record(tracker, "going-on", full_conversation(MONDAY_EVENING + 40 * 86400))
     url = f"sqlite:///{tracker}"
     # 30 minutes after the second conversation's last event: the first session ended, the second did not
-    purged = job.purge(url, statistics, SECRET, retention_days=0, session_minutes=60,
-                       now=MONDAY_EVENING + 40 * 86400 + 470 + 30 * 60)
+    purged = job.purge(
+        url,
+        statistics,
+        SECRET,
+        retention_days=0,
+        session_minutes=60,
+        now=MONDAY_EVENING + 40 * 86400 + 470 + 30 * 60,
+    )
     assert purged.sessions_erased == 1
     assert [sender for sender, _ in conversations_by_sender(url)] == ["going-on"]
     assert len(statistics.conversations(DAY, date(2027, 1, 31))) == 2
@@ -206,8 +255,13 @@ def test_the_cli_counts_from_the_configured_tracker_store_and_purges(tmp_path, m
 
     tracker = tmp_path / "tracker.db"
     ten_days_ago = time.time() - 10 * 86400
-    record(tracker, "resident", conversation(said("greet", "hallo", ten_days_ago), did("utter_greet", ten_days_ago),
-                                             start=ten_days_ago))
+    record(
+        tracker,
+        "resident",
+        conversation(
+            said("greet", "hallo", ten_days_ago), did("utter_greet", ten_days_ago), start=ten_days_ago
+        ),
+    )
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n")
     monkeypatch.setenv("WEGWIJS_ENDPOINTS_FILE", str(endpoints))

@@ -1,10 +1,11 @@
 """The satisfaction survey: its validation action on real trackers, and how answers are read."""
+
 import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.satisfaction import ASK_ACTIONS, ValidateSatisfactionForm
-from bot.intake.steps import SKIPPED
 from bot.intake.replies import handoff_done
+from bot.intake.steps import SKIPPED
 from bot.survey.questionnaire import NOTHING_TO_IMPROVE, answer, scale_answer
 from tests.unit.actions_support import run, tracker_after, user_event
 
@@ -30,7 +31,9 @@ def test_skipping_a_statement_is_remembered_as_skipped():
 
 def test_the_improvement_question_keeps_the_residents_words():
     words = "De knoppen waren te klein op mijn telefoon"
-    _, events = survey_turn("satisfaction_improvement", user_event("nlu_fallback", words), satisfaction_helped="5")
+    _, events = survey_turn(
+        "satisfaction_improvement", user_event("nlu_fallback", words), satisfaction_helped="5"
+    )
     assert SlotSet("satisfaction_improvement", words) in events
 
 
@@ -47,15 +50,28 @@ def test_crisis_stop_and_restart_leave_the_survey_to_the_rules(intent):
 
 def test_without_a_requested_survey_question_nothing_is_filled():
     _, events = survey_turn("intake_goal", choose("4"))
-    assert events == [] or all(e.get("name", "").startswith("intake_") or e.get("name") == "requested_slot"
-                               for e in events if e.get("event") == "slot")
+    assert events == [] or all(
+        e.get("name", "").startswith("intake_") or e.get("name") == "requested_slot"
+        for e in events
+        if e.get("event") == "slot"
+    )
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("helemaal mee eens", "5"), ("mee eens", "4"), ("neutraal", "3"), ("niet mee eens", "2"),
-    ("oneens", "2"), ("helemaal niet mee eens", "1"), ("helemaal oneens", "1"), ("3", "3"),
-    ("goh, lastig", SKIPPED), ("", SKIPPED),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("helemaal mee eens", "5"),
+        ("mee eens", "4"),
+        ("neutraal", "3"),
+        ("niet mee eens", "2"),
+        ("oneens", "2"),
+        ("helemaal niet mee eens", "1"),
+        ("helemaal oneens", "1"),
+        ("3", "3"),
+        ("goh, lastig", SKIPPED),
+        ("", SKIPPED),
+    ],
+)
 def test_typed_answers_to_a_statement(typed, value):
     assert scale_answer(None, typed) == value
 
@@ -74,15 +90,24 @@ def test_after_a_handoff_the_survey_is_offered_with_a_way_out(municipality):
 
     from bot.intake.steps import Intake
 
-    offer = handoff_done("WW-ABC234", None, Intake(contact_method="phone"), municipality, date(2026, 11, 23))[-1]
+    offer = handoff_done("WW-ABC234", None, Intake(contact_method="phone"), municipality, date(2026, 11, 23))[
+        -1
+    ]
     assert "4 korte vragen" in offer.text
     assert [b.payload for b in offer.buttons] == ["/start_satisfaction", "/stop"]
 
 
 def test_each_question_is_asked_one_at_a_time_with_a_way_out():
-    asked = {action().name(): run(action(), tracker_after(user_event("start_satisfaction")))[0] for action in ASK_ACTIONS}
-    assert sorted(asked) == ["action_ask_satisfaction_helped", "action_ask_satisfaction_improvement",
-                             "action_ask_satisfaction_own_choices", "action_ask_satisfaction_recommend"]
+    asked = {
+        action().name(): run(action(), tracker_after(user_event("start_satisfaction")))[0]
+        for action in ASK_ACTIONS
+    }
+    assert sorted(asked) == [
+        "action_ask_satisfaction_helped",
+        "action_ask_satisfaction_improvement",
+        "action_ask_satisfaction_own_choices",
+        "action_ask_satisfaction_recommend",
+    ]
     for messages in asked.values():
         (message,) = messages
         payloads = [b["payload"] for b in message["buttons"]]

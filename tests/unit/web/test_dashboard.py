@@ -1,4 +1,5 @@
 """The statistics dashboard over HTTP (Flask's test client), on SQLite and the local PostgreSQL server."""
+
 import csv
 import io
 import re
@@ -7,25 +8,48 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.storage.schema import audit_log
 from bot.statistics.conversations import ConversationStats, FreeText
 from bot.statistics.store import StatisticsStore
 from bot.statistics.suppression import SUPPRESSED
+from bot.storage.schema import audit_log
 from tests.unit.portal_support import ORG_A, Browser, handoff_for, make_account, portal_app
 
 PERIOD = "?maand=2026-11"
 # The portal's clock in December 2026: November is over and counted (bot/web/dashboard/period.py).
 TODAY = datetime(2026, 12, 15, 12, tzinfo=timezone.utc)
-SLUGS = ("per-dag", "per-week", "levensgebieden", "onderwerpen", "afloop", "afhaakpunten", "crisis",
-         "tevredenheid", "weekuren")
+SLUGS = (
+    "per-dag",
+    "per-week",
+    "levensgebieden",
+    "onderwerpen",
+    "afloop",
+    "afhaakpunten",
+    "crisis",
+    "tevredenheid",
+    "weekuren",
+)
 
 
 def stats(n: int, **changes) -> ConversationStats:
-    values = dict(key=f"{n:064d}", started_hour=datetime(2026, 11, 23, 19, tzinfo=timezone.utc), duration_minutes=4,
-                  channel="rest", user_messages=3, relation="zelf", phase="orienting", life_domains=["wonen"],
-                  topics=["ask_cost"], handoff=n % 2 == 0, asked_human=True, hit_fallback=False, crisis=n == 0,
-                  left=n < 3, last_step="intake_situation" if n < 3 else "utter_goodbye",
-                  satisfaction={"helped": 5}, improvement_given=n == 1)
+    values = dict(
+        key=f"{n:064d}",
+        started_hour=datetime(2026, 11, 23, 19, tzinfo=timezone.utc),
+        duration_minutes=4,
+        channel="rest",
+        user_messages=3,
+        relation="zelf",
+        phase="orienting",
+        life_domains=["wonen"],
+        topics=["ask_cost"],
+        handoff=n % 2 == 0,
+        asked_human=True,
+        hit_fallback=False,
+        crisis=n == 0,
+        left=n < 3,
+        last_step="intake_situation" if n < 3 else "utter_goodbye",
+        satisfaction={"helped": 5},
+        improvement_given=n == 1,
+    )
     values.update(changes)
     return ConversationStats(**values)
 
@@ -37,7 +61,10 @@ def app(store_url):
     store = StatisticsStore(app.extensions["wegwijs_db"])
     for n in range(12):
         store.save(stats(n), [])
-    store.save(stats(99, life_domains=["mantelzorg"]), [FreeText("improvement", "De knoppen zijn klein, [NAAM]", "k1")])
+    store.save(
+        stats(99, life_domains=["mantelzorg"]),
+        [FreeText("improvement", "De knoppen zijn klein, [NAAM]", "k1")],
+    )
     yield app
     app.extensions["wegwijs_db"].close()
 
@@ -94,8 +121,12 @@ def test_every_csv_export_is_suppressed(app):
 def test_staff_cannot_open_handoffs_or_free_text(app, store_url):
     handoff = handoff_for(store_url, ORG_A)
     staff = browser(app, "staff")
-    for path in ("/portaal/aanmeldingen", f"/portaal/aanmeldingen/{handoff.reference}",
-                 f"/portaal/aanmeldingen/{handoff.reference}/afdrukken", "/portaal/statistiek/vrije-tekst"):
+    for path in (
+        "/portaal/aanmeldingen",
+        f"/portaal/aanmeldingen/{handoff.reference}",
+        f"/portaal/aanmeldingen/{handoff.reference}/afdrukken",
+        "/portaal/statistiek/vrije-tekst",
+    ):
         response = staff.get(path)
         assert response.status_code in (403, 404), path
         assert handoff.intake.situation.encode() not in response.data
@@ -112,8 +143,12 @@ def test_administrators_see_de_identified_free_text_and_supporters_no_statistics
 
 def test_the_statistics_need_a_login(app):
     anonymous = Browser(app)
-    for path in ("/portaal/statistiek", "/portaal/statistiek/per-dag.svg", "/portaal/statistiek/per-dag.csv",
-                 "/portaal/statistiek/vrije-tekst"):
+    for path in (
+        "/portaal/statistiek",
+        "/portaal/statistiek/per-dag.svg",
+        "/portaal/statistiek/per-dag.csv",
+        "/portaal/statistiek/vrije-tekst",
+    ):
         response = anonymous.get(path)
         assert response.status_code == 302 and "/portaal/inloggen" in response.headers["Location"]
 
@@ -127,8 +162,11 @@ def test_a_month_not_in_the_list_says_so_and_shows_the_newest(app):
 
 
 def _total(staff, query: str) -> str:
-    rows = list(csv.reader(io.StringIO(staff.get(f"/portaal/statistiek/crisis.csv{query}").data.decode()),
-                           delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(staff.get(f"/portaal/statistiek/crisis.csv{query}").data.decode()), delimiter=";"
+        )
+    )
     return dict((row[0], row[1]) for row in rows[1:])["Totaal gesprekken"]
 
 
@@ -141,16 +179,23 @@ def test_no_two_allowed_periods_subtract_to_a_suppressed_count(app):
     staff = browser(app, "staff")
     assert "<td>&lt;5</td>" in staff.get(f"/portaal/statistiek{PERIOD}").data.decode()  # the day itself
     # What an attacker asks for: the old period parameters are not periods any more.
-    assert _total(staff, "?van=2026-11-01&tot=2026-11-30&maand=2026-11") == _total(
-        staff, "?van=2026-11-03&tot=2026-11-30&maand=2026-11") == "16"
+    assert (
+        _total(staff, "?van=2026-11-01&tot=2026-11-30&maand=2026-11")
+        == _total(staff, "?van=2026-11-03&tot=2026-11-30&maand=2026-11")
+        == "16"
+    )
     # Every pair of months on offer: the same days, or none in common, so a difference is whole months.
     page = staff.get("/portaal/statistiek").data.decode()
     offered = re.findall(r'<option value="(\d{4}-\d{2})"', page)
     assert offered[0] == "2026-11" and len(offered) == len(set(offered)) == 24
     days = {}
     for month in offered:
-        listed = list(csv.reader(io.StringIO(staff.get(f"/portaal/statistiek/per-dag.csv?maand={month}")
-                                             .data.decode()), delimiter=";"))
+        listed = list(
+            csv.reader(
+                io.StringIO(staff.get(f"/portaal/statistiek/per-dag.csv?maand={month}").data.decode()),
+                delimiter=";",
+            )
+        )
         days[month] = {row[0] for row in listed[1:] if row[0] != "Totaal gesprekken"}
     for first in offered:
         for second in offered:
@@ -166,13 +211,16 @@ def test_each_statistics_page_and_export_is_one_audit_entry(app):
     admin = browser(app, "administrator")
     admin.get(f"/portaal/statistiek/vrije-tekst{PERIOD}")
     with app.extensions["wegwijs_db"].transaction() as session:
-        entries = session.execute(select(audit_log.c.account_email, audit_log.c.action, audit_log.c.detail)
-                                  .where(audit_log.c.action.like("%_viewed") | audit_log.c.action.like("%_exported"))
-                                  .order_by(audit_log.c.id)).all()
+        entries = session.execute(
+            select(audit_log.c.account_email, audit_log.c.action, audit_log.c.detail)
+            .where(audit_log.c.action.like("%_viewed") | audit_log.c.action.like("%_exported"))
+            .order_by(audit_log.c.id)
+        ).all()
     assert [tuple(e) for e in entries] == [
         ("staff.gemeente@portal.example", "statistics_viewed", "2026-11"),
         ("staff.gemeente@portal.example", "statistics_exported", "crisis 2026-11"),
-        ("administrator.gemeente@portal.example", "free_text_viewed", "2026-11")]
+        ("administrator.gemeente@portal.example", "free_text_viewed", "2026-11"),
+    ]
 
 
 def test_a_month_is_offered_once_it_has_ended_and_been_counted():

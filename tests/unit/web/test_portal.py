@@ -1,4 +1,5 @@
 """The supporter portal over HTTP (Flask's test client), on SQLite and on the local PostgreSQL server."""
+
 import re
 
 import pyotp
@@ -9,7 +10,13 @@ from bot.access import accounts
 from bot.storage.schema import accounts as accounts_table
 from bot.storage.schema import audit_log
 from tests.unit.portal_support import (
-    ORG_A, ORG_B, PASSWORD, Browser, handoff_for, make_account, portal_app,
+    ORG_A,
+    ORG_B,
+    PASSWORD,
+    Browser,
+    handoff_for,
+    make_account,
+    portal_app,
 )
 
 SITUATION = "Mijn moeder heeft schulden"
@@ -42,9 +49,13 @@ def browser_for(app, db, role, organisation=None, email=None) -> Browser:
 
 def test_pages_with_personal_data_need_a_login(app, handoff):
     anonymous = Browser(app)
-    for path in ("/portaal/aanmeldingen", f"/portaal/aanmeldingen/{handoff.reference}",
-                 f"/portaal/aanmeldingen/{handoff.reference}/afdrukken", "/portaal/logboek",
-                 "/portaal/beheer/accounts"):
+    for path in (
+        "/portaal/aanmeldingen",
+        f"/portaal/aanmeldingen/{handoff.reference}",
+        f"/portaal/aanmeldingen/{handoff.reference}/afdrukken",
+        "/portaal/logboek",
+        "/portaal/beheer/accounts",
+    ):
         response = anonymous.get(path)
         assert response.status_code == 302 and "/portaal/inloggen" in response.headers["Location"]
         assert SITUATION.encode() not in response.data
@@ -116,7 +127,10 @@ def test_a_form_without_its_csrf_token_is_refused(app, db, handoff):
     assert browser.client.post(f"{page}/oppakken").status_code == 400
     assert browser.client.post(f"{page}/oppakken", data={"csrf_token": "forged"}).status_code == 400
     assert "Status: <strong>Nieuw" in browser.get(page).data.decode()
-    assert Browser(app).client.post("/portaal/inloggen", data={"email": "x@y.z", "password": "x"}).status_code == 400
+    assert (
+        Browser(app).client.post("/portaal/inloggen", data={"email": "x@y.z", "password": "x"}).status_code
+        == 400
+    )
 
 
 def test_every_view_is_in_the_audit_log_which_the_coordinator_reads(app, db, handoff):
@@ -124,15 +138,23 @@ def test_every_view_is_in_the_audit_log_which_the_coordinator_reads(app, db, han
     supporter.get(f"/portaal/aanmeldingen/{handoff.reference}")
     supporter.get(f"/portaal/aanmeldingen/{handoff.reference}/afdrukken")
     with db.transaction() as session:
-        actions = session.execute(select(audit_log.c.account_email, audit_log.c.action, audit_log.c.reference)
-                                  .where(audit_log.c.reference.is_not(None))).all()
-    assert [tuple(a) for a in actions] == [("supporter.meedenkers-voorbeeldstad@portal.example", "viewed", handoff.reference),
-                                           ("supporter.meedenkers-voorbeeldstad@portal.example", "printed", handoff.reference)]
+        actions = session.execute(
+            select(audit_log.c.account_email, audit_log.c.action, audit_log.c.reference).where(
+                audit_log.c.reference.is_not(None)
+            )
+        ).all()
+    assert [tuple(a) for a in actions] == [
+        ("supporter.meedenkers-voorbeeldstad@portal.example", "viewed", handoff.reference),
+        ("supporter.meedenkers-voorbeeldstad@portal.example", "printed", handoff.reference),
+    ]
     assert supporter.get("/portaal/logboek").status_code == 403
     coordinator = browser_for(app, db, "coordinator", ORG_A)
     log = coordinator.get("/portaal/logboek").data.decode()
     assert "supporter.meedenkers-voorbeeldstad@portal.example" in log and "afgedrukt" in log
-    assert handoff.reference not in browser_for(app, db, "coordinator", ORG_B).get("/portaal/logboek").data.decode()
+    assert (
+        handoff.reference
+        not in browser_for(app, db, "coordinator", ORG_B).get("/portaal/logboek").data.decode()
+    )
 
 
 def test_a_coordinator_reassigns_to_another_organisation(app, db, handoff):
@@ -170,17 +192,27 @@ def test_password_hashes_are_argon2_never_the_password(app, db):
 
 def test_an_administrator_creates_and_blocks_an_account(app, db):
     admin = browser_for(app, db, "administrator")
-    created = admin.submit("/portaal/beheer/accounts", "/portaal/beheer/accounts", {
-        "email": "nieuw@portal.example", "name": "Nieuwe Ondersteuner", "role": "supporter",
-        "organisation": ORG_B}).data.decode()
+    created = admin.submit(
+        "/portaal/beheer/accounts",
+        "/portaal/beheer/accounts",
+        {
+            "email": "nieuw@portal.example",
+            "name": "Nieuwe Ondersteuner",
+            "role": "supporter",
+            "organisation": ORG_B,
+        },
+    ).data.decode()
     new = Browser(app)
     link = re.search(r"http://portal\.example(/portaal/wachtwoord-instellen/[^<\s]+)", created).group(1)
     new.submit(link, link, {"new": "een lang wachtwoord", "repeat": "een lang wachtwoord"})
     assert new.login("nieuw@portal.example", "een lang wachtwoord").headers["Location"].endswith("/instellen")
     enrol_page = new.get("/portaal/tweede-stap/instellen").data.decode()
     secret = re.search(r"Sleutel: <code>([A-Z2-7 ]+)</code>", enrol_page).group(1).replace(" ", "")
-    codes = new.submit("/portaal/tweede-stap/instellen", "/portaal/tweede-stap/instellen",
-                       {"code": pyotp.TOTP(secret).at(new.clock())}).data.decode()
+    codes = new.submit(
+        "/portaal/tweede-stap/instellen",
+        "/portaal/tweede-stap/instellen",
+        {"code": pyotp.TOTP(secret).at(new.clock())},
+    ).data.decode()
     assert "Uw herstelcodes" in codes
     assert new.get("/portaal/aanmeldingen").status_code == 200
     account_id = [a for a in accounts.list_accounts(db) if a.email == "nieuw@portal.example"][0].id
@@ -226,10 +258,17 @@ def test_retention_deletes_ended_handoffs_and_keeps_the_audit_trail(app, db, sto
 
     engine = create_engine(store_url, future=True)
     with engine.connect() as connection:
-        dump = " ".join(str(row) for table in ("handoffs", "handoff_events", "notifications", "audit_log")
-                        for row in connection.execute(text(f"SELECT * FROM {table}")))
+        dump = " ".join(
+            str(row)
+            for table in ("handoffs", "handoff_events", "notifications", "audit_log")
+            for row in connection.execute(text(f"SELECT * FROM {table}"))
+        )
         remaining = connection.execute(text("SELECT reference FROM handoffs")).scalars().all()
-        deleted = connection.execute(select(audit_log.c.reference).where(audit_log.c.action == "deleted")).scalars().all()
+        deleted = (
+            connection.execute(select(audit_log.c.reference).where(audit_log.c.action == "deleted"))
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert sorted(deleted) == sorted([closed.reference, withdrawn.reference])
     assert remaining == [kept.reference]
@@ -239,7 +278,9 @@ def test_retention_deletes_ended_handoffs_and_keeps_the_audit_trail(app, db, sto
 def test_the_administrator_sees_when_retention_failed_and_a_coordinator_does_not(app, db):
     from bot.privacy import retention
 
-    retention._record(db, retention.Outcome("conversations", False, "OperationalError: connection refused"), 0.0)
+    retention._record(
+        db, retention.Outcome("conversations", False, "OperationalError: connection refused"), 0.0
+    )
     page = browser_for(app, db, "administrator").get("/portaal/beheer/organisaties").get_data(as_text=True)
     assert "Bewaren en wissen" in page and "MISLUKT: OperationalError: connection refused" in page
     assert "Nog niet gedraaid" in page  # the parts that never ran say so

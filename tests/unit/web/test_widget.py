@@ -3,6 +3,7 @@
 Where Rasa's answer matters, tests/e2e/test_widget*.py talk to the real Rasa server; here a closed
 port is the real unreachable server, and a small recording HTTP server shows what the edge sends.
 """
+
 import dataclasses
 import json
 import socket
@@ -31,10 +32,17 @@ def closed_port() -> int:
 @pytest.fixture
 def make_client(sqlite_url):
     def make(rasa_url=None, **widget):
-        settings = dataclasses.replace(read_settings(), rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
-                                       database_url=sqlite_url, secret_key="unit-tests",
-                                       public_url="http://localhost:8000", widget_origins=(ORIGIN,), **widget)
+        settings = dataclasses.replace(
+            read_settings(),
+            rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
+            database_url=sqlite_url,
+            secret_key="unit-tests",
+            public_url="http://localhost:8000",
+            widget_origins=(ORIGIN,),
+            **widget,
+        )
         return create_app(settings).test_client()
+
     return make
 
 
@@ -48,7 +56,9 @@ def token_of(client) -> str:
 
 
 def send(client, token, text="hallo", message_id=MESSAGE_ID, **extra):
-    return client.post("/widget/api/messages", json={"token": token, "message_id": message_id, "text": text, **extra})
+    return client.post(
+        "/widget/api/messages", json={"token": token, "message_id": message_id, "text": text, **extra}
+    )
 
 
 class RecordingRasa:
@@ -63,14 +73,30 @@ class RecordingRasa:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 recorder.requests.append((self.path, dict(self.headers), body))
                 if self.path.startswith("/conversations/"):  # the retry check: a tracker that has one message
-                    answer = json.dumps({"events": [
-                        {"event": "user", "text": "kost het geld?", "metadata": {"message_id": MESSAGE_ID}},
-                        {"event": "bot", "text": "Nee, het is gratis.", "data": {}}]}).encode()
+                    answer = json.dumps(
+                        {
+                            "events": [
+                                {
+                                    "event": "user",
+                                    "text": "kost het geld?",
+                                    "metadata": {"message_id": MESSAGE_ID},
+                                },
+                                {"event": "bot", "text": "Nee, het is gratis.", "data": {}},
+                            ]
+                        }
+                    ).encode()
                 elif replies is not None:
                     answer = json.dumps(replies).encode()
                 else:
-                    answer = json.dumps([{"recipient_id": body["sender"], "text": "Hallo <b>daar</b>",
-                                          "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": 3}]}]).encode()
+                    answer = json.dumps(
+                        [
+                            {
+                                "recipient_id": body["sender"],
+                                "text": "Hallo <b>daar</b>",
+                                "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": 3}],
+                            }
+                        ]
+                    ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
@@ -124,14 +150,20 @@ def test_a_conversation_token_is_issued_and_only_tokens_signed_here_are_accepted
 def test_the_relay_answers_carry_a_policy_and_are_not_cached(client):
     response = client.post("/widget/api/conversations", json={})
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
-    assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert (
+        response.headers["Cache-Control"] == "no-store"
+        and response.headers["X-Content-Type-Options"] == "nosniff"
+    )
 
 
-@pytest.mark.parametrize("body", [
-    {"text": "hallo", "message_id": "short"},
-    {"text": "   ", "message_id": MESSAGE_ID},
-    {"text": ["hallo"], "message_id": MESSAGE_ID},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "hallo", "message_id": "short"},
+        {"text": "   ", "message_id": MESSAGE_ID},
+        {"text": ["hallo"], "message_id": MESSAGE_ID},
+    ],
+)
 def test_a_malformed_message_is_refused(client, body):
     assert client.post("/widget/api/messages", json={"token": token_of(client), **body}).status_code == 400
 
@@ -150,17 +182,27 @@ def test_an_unreachable_rasa_gives_a_clear_error_code_not_a_hang(client):
 
 
 def test_cors_only_for_configured_origins(client):
-    preflight = client.options("/widget/api/messages", headers={
-        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Content-Type"})
+    preflight = client.options(
+        "/widget/api/messages",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
     assert preflight.headers.get("Access-Control-Allow-Origin") == ORIGIN
     assert "POST" in preflight.headers.get("Access-Control-Allow-Methods", "")
     other = client.post("/widget/api/conversations", json={}, headers={"Origin": "https://evil.example"})
     assert other.status_code == 403 and "Access-Control-Allow-Origin" not in other.headers
-    other_preflight = client.options("/widget/api/messages", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    other_preflight = client.options(
+        "/widget/api/messages",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
     assert "Access-Control-Allow-Origin" not in other_preflight.headers
-    assert client.post("/widget/api/conversations", json={}, headers={"Origin": "http://localhost"}).status_code == 200
+    assert (
+        client.post("/widget/api/conversations", json={}, headers={"Origin": "http://localhost"}).status_code
+        == 200
+    )
     allowed = client.post("/widget/api/conversations", json={}, headers={"Origin": ORIGIN})
     assert allowed.headers.get("Access-Control-Allow-Origin") == ORIGIN
     assert "Access-Control-Allow-Credentials" not in allowed.headers  # no cookies cross-origin
@@ -173,8 +215,9 @@ def test_the_relay_sends_the_conversation_header_and_passes_on_only_text_and_but
     token = token_of(client)
     response = send(client, token, text="kost het geld?")
     assert response.status_code == 200
-    assert response.get_json()["replies"] == [{"text": "Hallo <b>daar</b>",
-                                               "buttons": [{"title": "Ja", "payload": "/affirm"}]}]
+    assert response.get_json()["replies"] == [
+        {"text": "Hallo <b>daar</b>", "buttons": [{"title": "Ja", "payload": "/affirm"}]}
+    ]
     ((path, headers, body),) = rasa.requests
     conversation = ConversationTokens("unit-tests").conversation_id(token)
     # The answer carries a fresh token for the same conversation (its idle time starts again).
@@ -187,15 +230,20 @@ def test_a_retry_is_answered_from_the_tracker_read_under_rasas_lock(rasa, make_c
     client = make_client(rasa_url=rasa.url)
     token = token_of(client)
     conversation = ConversationTokens("unit-tests").conversation_id(token)
-    assert send(client, token, text="kost het geld?", retry=True).get_json()["replies"] == [{"text": "Nee, het is gratis."}]
+    assert send(client, token, text="kost het geld?", retry=True).get_json()["replies"] == [
+        {"text": "Nee, het is gratis."}
+    ]
     ((path, headers, body),) = rasa.requests  # answered from the tracker: not sent to the REST channel again
     assert path == f"/conversations/{conversation}/tracker/events?include_events=ALL"  # no token in the URL
     # Rasa's API is opened by a JWT signed with its token, for this conversation only, for a minute.
-    claims = jwt.decode(headers["Authorization"].removeprefix("Bearer "), read_settings().rasa_token,
-                        algorithms=["HS256"])
+    claims = jwt.decode(
+        headers["Authorization"].removeprefix("Bearer "), read_settings().rasa_token, algorithms=["HS256"]
+    )
     assert claims["user"] == {"username": conversation, "role": "user"} and claims["exp"] - time.time() <= 60
     assert body == [RETRY_CHECK] and headers[CONVERSATION_HEADER] == conversation
-    send(client, token, text="iets nieuws", message_id="f" * 32, retry=True)  # a retry Rasa never saw: sent now
+    send(
+        client, token, text="iets nieuws", message_id="f" * 32, retry=True
+    )  # a retry Rasa never saw: sent now
     assert [p for p, _, _ in rasa.requests[1:]] == [path, "/webhooks/rest/webhook"]
 
 
@@ -208,15 +256,23 @@ def test_replies_after_finds_the_answer_to_one_message_in_a_tracker():
         {"event": "bot", "text": "answer to b", "data": {}},
         {"event": "bot", "text": "and more", "data": {"buttons": None}},
     ]
-    assert replies_after(events, "one") == [{"text": "answer to a", "buttons": [{"title": "Ja", "payload": "/affirm"}]}]
+    assert replies_after(events, "one") == [
+        {"text": "answer to a", "buttons": [{"title": "Ja", "payload": "/affirm"}]}
+    ]
     assert replies_after(events, "two") == [{"text": "answer to b"}, {"text": "and more"}]
     assert replies_after(events, "three") is None
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("", ()),
-    ("https://www.voorbeeldstad.nl, http://localhost:8080/", ("https://www.voorbeeldstad.nl", "http://localhost:8080")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("", ()),
+        (
+            "https://www.voorbeeldstad.nl, http://localhost:8080/",
+            ("https://www.voorbeeldstad.nl", "http://localhost:8080"),
+        ),
+    ],
+)
 def test_widget_origins_setting(raw, expected):
     assert _origins(raw) == expected
 

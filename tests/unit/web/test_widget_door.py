@@ -1,4 +1,5 @@
 """The widget edge cleans a message before Rasa gets it, and never leaves the resident without a reply."""
+
 from bot.conversation.service_replies import service_message
 from tests.unit.web.test_widget import RecordingRasa, make_client, rasa, send, token_of  # noqa: F401  (fixtures)
 
