@@ -184,6 +184,8 @@ def test_before_the_first_message_the_widget_links_the_privacy_page(page, server
 
 def test_axe_finds_no_wcag_21_aa_violation_on_the_open_widget(browser, servers):
     page = new_page(browser, bypass_csp=True)  # axe-core is injected as an inline script
+    page.add_init_script(SPEECH_STUB)  # so the read-aloud buttons and setting are there to check
+    results = {}
     try:
         page.goto(servers.web_url + "/")
         widget = Widget(page)
@@ -193,17 +195,23 @@ def test_axe_finds_no_wcag_21_aa_violation_on_the_open_widget(browser, servers):
         screenshot(page, "widget-open")
         widget.say("hallo")  # a reply with buttons: more of the widget to check
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
-        )
+        for step in ("Normale tekst", "Grootste tekst"):
+            page.get_by_role("button", name=step).click()
+            results[step] = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+            )
     finally:
         close(page)
-    report = ROOT / "build" / "axe" / "widget.json"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps({k: result[k] for k in ("violations", "incomplete", "passes")}, indent=1))
-    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-    assert violations == [], violations
-    assert any(p["id"] == "color-contrast" for p in result["passes"])
+    for step, result in results.items():
+        name = "widget" if step == "Normale tekst" else "widget-largest-text"
+        report = ROOT / "build" / "axe" / f"{name}.json"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(
+            json.dumps({k: result[k] for k in ("violations", "incomplete", "passes")}, indent=1)
+        )
+        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        assert violations == [], (step, violations)
+        assert any(p["id"] == "color-contrast" for p in result["passes"])
 
 
 def test_keyboard_only_open_choose_and_escape_back_to_the_launcher(page, servers):
@@ -474,3 +482,133 @@ def test_a_server_that_does_not_answer_gives_the_dutch_message_after_the_client_
     expect(page.get_by_role("alert")).to_contain_text("Het lukt nu niet om Wegwijs te bereiken")
     expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible()
     expect(page.locator(".ww-typing")).to_have_count(0)
+
+
+# Headless Chromium has no voices: a recording stand-in for the browser's speech synthesis. window.__voices
+# is what getVoices() returns (none unless a test sets it).
+SPEECH_STUB = """
+window.__spoken = [];
+window.__voices = [];
+class FakeUtterance { constructor(text) { this.text = text; this.lang = ""; this.voice = null; } }
+const fakeSynthesis = {
+  speak(u) { window.__spoken.push({ text: u.text, lang: u.lang, voice: u.voice && u.voice.name }); },
+  cancel() {}, pause() {}, resume() {}, getVoices() { return window.__voices; },
+  addEventListener() {}, removeEventListener() {}, speaking: false, pending: false, paused: false,
+};
+Object.defineProperty(window, "speechSynthesis", { value: fakeSynthesis, configurable: true });
+Object.defineProperty(window, "SpeechSynthesisUtterance", { value: FakeUtterance, configurable: true });
+"""
+NO_SPEECH = "delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;"
+FIXED_REPLY = {"replies": [{"text": "Cliëntondersteuning is gratis.", "buttons": []}]}
+
+
+def spoken(page: Page) -> list:
+    return page.evaluate("() => window.__spoken")
+
+
+def test_the_read_aloud_button_speaks_the_message_in_dutch_and_says_when_there_is_no_dutch_voice(
+    page, servers
+):
+    page.add_init_script(SPEECH_STUB)
+    page.route("**/widget/api/messages", lambda route: route.fulfill(json=FIXED_REPLY))
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("kost het geld?")
+    assert spoken(page) == []  # off by default: nothing is read without a click
+    message = page.locator(".ww-msg--bot").last
+    message.get_by_role("button", name="Lees voor").click()
+    assert spoken(page) == [{"text": "Cliëntondersteuning is gratis.", "lang": "nl-NL", "voice": None}]
+    expect(message.get_by_role("status")).to_have_text("Uw browser heeft geen Nederlandse stem.")
+    # With a Dutch voice: that voice reads, and there is no message about it.
+    page.evaluate(
+        "() => { window.__voices = [{name: 'English', lang: 'en-US'}, {name: 'Nederlands', lang: 'nl-NL'}]; }"
+    )
+    widget.say("en nog eens?")
+    message = page.locator(".ww-msg--bot").last
+    message.get_by_role("button", name="Lees voor").click()
+    assert spoken(page)[-1] == {
+        "text": "Cliëntondersteuning is gratis.",
+        "lang": "nl-NL",
+        "voice": "Nederlands",
+    }
+    expect(message.get_by_text("Uw browser heeft geen Nederlandse stem.")).to_have_count(0)
+
+
+def test_with_read_new_messages_on_a_new_reply_is_spoken_without_a_click(page, servers):
+    page.add_init_script(SPEECH_STUB)
+    page.route("**/widget/api/messages", lambda route: route.fulfill(json=FIXED_REPLY))
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    setting = page.get_by_label("Lees nieuwe berichten voor")
+    expect(setting).not_to_be_checked()  # off by default
+    widget.say("hallo")
+    assert spoken(page) == []
+    setting.check()
+    widget.say("kost het geld?")
+    assert spoken(page) == [{"text": "Cliëntondersteuning is gratis.", "lang": "nl-NL", "voice": None}]
+    page.reload()  # remembered for the conversation; the history is not read again
+    expect(Widget(page).panel).to_be_visible()
+    expect(page.get_by_label("Lees nieuwe berichten voor")).to_be_checked()
+    assert spoken(page) == []
+
+
+def test_without_speech_synthesis_there_is_no_read_aloud_button_or_setting(page, servers):
+    page.add_init_script(NO_SPEECH)
+    page.route("**/widget/api/messages", lambda route: route.fulfill(json=FIXED_REPLY))
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("hallo")
+    expect(page.locator(".ww-msg--bot")).to_contain_text("gratis")
+    expect(page.get_by_role("button", name="Lees voor")).to_have_count(0)
+    expect(page.get_by_label("Lees nieuwe berichten voor")).to_have_count(0)
+    expect(
+        page.get_by_role("button", name="Grootste tekst")
+    ).to_be_visible()  # text size works without speech
+
+
+def test_the_largest_text_step_at_320_pixels_is_larger_and_still_usable(browser, servers):
+    page = new_page(browser, width=320, height=640)
+    try:
+        page.goto(servers.web_url + "/")
+        widget = Widget(page)
+        widget.open()
+        normal = page.get_by_role("button", name="Normale tekst")
+        largest = page.get_by_role("button", name="Grootste tekst")
+        expect(normal).to_have_attribute("aria-pressed", "true")
+        size = "() => parseFloat(getComputedStyle(document.querySelector('.ww-input')).fontSize)"
+        normal_size = page.evaluate(size)
+        largest.click()
+        expect(largest).to_have_attribute("aria-pressed", "true")
+        expect(normal).to_have_attribute("aria-pressed", "false")
+        assert page.evaluate(size) > normal_size
+        assert "gratis" in widget.say("kost het geld?")
+        overflow = page.evaluate(
+            "() => { const p = document.querySelector('.ww-panel');"
+            " return [p.scrollWidth, p.clientWidth, document.querySelector('.ww-scroller').scrollWidth,"
+            " document.querySelector('.ww-scroller').clientWidth, document.documentElement.scrollWidth]; }"
+        )
+        assert overflow[0] <= overflow[1] and overflow[2] <= overflow[3], overflow  # no sideways scrolling
+        for control in (widget.input, page.get_by_role("button", name="Versturen")):
+            expect(control).to_be_visible()
+            expect(control).to_be_in_viewport()
+        screenshot(page, "widget-320px-largest-text")
+        page.reload()  # remembered in this tab
+        expect(page.get_by_role("button", name="Grootste tekst")).to_have_attribute("aria-pressed", "true")
+    finally:
+        close(page)
+
+
+def test_each_message_has_its_language_and_direction(page, servers):
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("kost het geld?")
+    messages = page.locator(".ww-log > li.ww-msg")
+    assert messages.count() >= 2
+    attributes = messages.evaluate_all(
+        "items => items.map(i => [i.getAttribute('lang'), i.getAttribute('dir')])"
+    )
+    assert set(map(tuple, attributes)) == {("nl", "ltr")}

@@ -41,11 +41,29 @@
     expired: "Dit gesprek is gestopt, omdat het lang stil was. Begin opnieuw. U ziet uw eerdere berichten dan niet meer.",
     retry: "Opnieuw proberen",
     newWindow: "(opent in een nieuw venster)",
+    readAloud: "Lees voor",
+    readAloudNew: "Lees nieuwe berichten voor",
+    noVoice: "Uw browser heeft geen Nederlandse stem.",
+    settings: "Instellingen",
+    textSize: "Tekstgrootte",
+    textNormal: "Normale tekst",
+    textLarger: "Grotere tekst",
+    textLargest: "Grootste tekst",
   };
   const DEFAULT_COLOR = "#1d4f91";
   const AA_CONTRAST = 4.5;
   const FALLBACK_TIMEOUT_MS = 30000;
   const FALLBACK_MAX_LENGTH = 2000;
+  // The language of a message. Only Dutch now; a later change varies it per message (message.lang).
+  const DEFAULT_LANG = "nl";
+  const DEFAULT_DIR = "ltr";
+  const SPEECH_LANGS = { nl: "nl-NL" };
+  // Text sizes: the widget's font size is 1rem times --ww-scale; everything inside is in em.
+  const TEXT_SIZES = [
+    { label: "A", name: "textNormal", scale: 1 },
+    { label: "A+", name: "textLarger", scale: 1.25 },
+    { label: "A++", name: "textLargest", scale: 1.5 },
+  ];
 
   // --- colours ------------------------------------------------------------------------------
   function parseHex(value) {
@@ -100,6 +118,14 @@
   // --- state, kept per tab so the conversation survives going to another page ----------------
   const STORE_KEY = "wegwijs:" + server;
   const state = load() || { token: null, open: false, messages: [], pending: null };
+  // The resident's settings, kept with the conversation in sessionStorage: read new messages aloud, text size.
+  if (typeof state.readAloud !== "boolean") state.readAloud = false;
+  if (!TEXT_SIZES[state.textSize]) state.textSize = 0;
+
+  // Speech synthesis is the browser's own (the operating system's voices): the text is spoken on the
+  // resident's device and no audio or text goes to us or to anyone else. Without it: no buttons, no setting.
+  const synth = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function"
+    ? window.speechSynthesis : null;
 
   function load() {
     try {
@@ -205,6 +231,28 @@
     class: "ww-privacy" }, texts.privacy);
   privacyLink.append(" ", el("span", { class: "ww-sr-only" }, texts.newWindow));
   notice.append(" ", privacyLink);
+  const settings = el("div", { class: "ww-settings", role: "group", "aria-label": texts.settings });
+  const sizeGroup = el("div", { class: "ww-sizes", role: "group", "aria-label": texts.textSize });
+  const sizeButtons = TEXT_SIZES.map((size, index) => {
+    const button = el("button", { type: "button", class: "ww-size", "aria-label": texts[size.name],
+      "aria-pressed": "false" }, size.label);
+    button.addEventListener("click", () => setTextSize(index));
+    sizeGroup.append(button);
+    return button;
+  });
+  settings.append(sizeGroup);
+  const readAloudBox = el("input", { type: "checkbox", id: "ww-read-aloud", class: "ww-check" });
+  if (synth) {
+    const readAloudLabel = el("label", { for: "ww-read-aloud", class: "ww-check-label" });
+    readAloudLabel.append(readAloudBox, " " + texts.readAloudNew);
+    readAloudBox.checked = state.readAloud;
+    readAloudBox.addEventListener("change", () => {
+      state.readAloud = readAloudBox.checked;
+      if (!state.readAloud) synth.cancel();
+      save();
+    });
+    settings.append(readAloudLabel);
+  }
   const log = el("ol", { class: "ww-log" });
   const typing = el("li", { class: "ww-typing" });
   typing.append(el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-dot", "aria-hidden": "true" }),
@@ -226,19 +274,58 @@
   const sendButton = el("button", { type: "submit", class: "ww-send", "aria-disabled": "false" }, texts.send);
   form.append(el("label", { for: "ww-input", class: "ww-label" }, texts.inputLabel), input, sendButton);
 
-  scroller.append(notice, log, errorBox);
+  scroller.append(notice, settings, log, errorBox);
   panel.append(header, scroller, live, form);
   root.append(panel, launcher);
 
   // --- rendering ---------------------------------------------------------------------------------
   function messageNode(message) {
-    const item = el("li", { class: "ww-msg ww-msg--" + message.who });
+    // lang and dir, so a screen reader pronounces the message in its own language.
+    const item = el("li", { class: "ww-msg ww-msg--" + message.who, lang: message.lang || DEFAULT_LANG,
+      dir: message.dir || DEFAULT_DIR });
     item.append(el("span", { class: "ww-sr-only" }, message.who === "bot" ? texts.bot : texts.you));
     const body = el("div", { class: "ww-bubble" });
     if (message.who === "bot") renderBotText(body, message.text || "");
     else body.append(el("p", {}, message.text));
     item.append(body);
+    if (synth && message.who === "bot" && message.text) {
+      const readButton = el("button", { type: "button", class: "ww-read" }, texts.readAloud);
+      readButton.addEventListener("click", () => {
+        synth.cancel(); // a click reads this message now, not after what is still being read
+        speak(message, item);
+      });
+      item.append(readButton);
+    }
     return item;
+  }
+
+  // --- reading aloud (speech synthesis in the browser, see `synth`) ------------------------------
+  function speak(message, item) {
+    const lang = SPEECH_LANGS[message.lang || DEFAULT_LANG] || message.lang || DEFAULT_LANG;
+    const utterance = new window.SpeechSynthesisUtterance(message.text);
+    utterance.lang = lang;
+    const base = lang.split("-")[0].toLowerCase();
+    const voices = synth.getVoices() || [];
+    const voice = voices.find((v) => String(v.lang).replace("_", "-").toLowerCase() === lang.toLowerCase())
+      || voices.find((v) => String(v.lang).toLowerCase().split(/[-_]/)[0] === base);
+    if (voice) utterance.voice = voice;
+    else noVoice(item); // the browser may still read it with another voice
+    synth.speak(utterance);
+  }
+
+  function noVoice(item) {
+    if (!item || item.querySelector(".ww-no-voice")) return;
+    const note = el("p", { class: "ww-no-voice", role: "status" });
+    item.append(note);
+    window.setTimeout(() => { note.textContent = texts.noVoice; }, 50); // after a tick: announced politely
+  }
+
+  // --- text size ---------------------------------------------------------------------------------
+  function setTextSize(index) {
+    state.textSize = index;
+    root.style.setProperty("--ww-scale", String(TEXT_SIZES[index].scale));
+    sizeButtons.forEach((button, i) => button.setAttribute("aria-pressed", String(i === index)));
+    save();
   }
 
   function choicesNode(buttons) {
@@ -380,6 +467,11 @@
     addMessages(messages);
     const spoken = messages.map((m) => m.text).filter(Boolean).join(" ");
     if (spoken) announce(texts.bot + " " + spoken);
+    if (synth && state.readAloud) {
+      // Only the new replies, in order (speech synthesis queues them); never the history.
+      const items = [...log.querySelectorAll(".ww-msg--bot")].slice(-messages.length);
+      messages.forEach((message, i) => { if (message.text) speak(message, items[i]); });
+    }
   }
 
   function failed(error) {
@@ -470,6 +562,7 @@
     stylesheet.addEventListener("error", show);
     document.head.append(stylesheet);
     document.body.append(root);
+    setTextSize(state.textSize);
     renderAll();
     if (state.open) open(false); // another page of the site: same conversation, focus stays on the page
     if (state.pending) deliver(state.pending); // left mid-answer: ask again, marked as a retry
