@@ -234,8 +234,9 @@
   const settings = el("div", { class: "ww-settings", role: "group", "aria-label": texts.settings });
   const sizeGroup = el("div", { class: "ww-sizes", role: "group", "aria-label": texts.textSize });
   const sizeButtons = TEXT_SIZES.map((size, index) => {
-    const button = el("button", { type: "button", class: "ww-size", "aria-label": texts[size.name],
-      "aria-pressed": "false" }, size.label);
+    // Name "A+ Grotere tekst": it starts with what is shown (WCAG 2.5.3, label in name, for voice control).
+    const button = el("button", { type: "button", class: "ww-size", "aria-pressed": "false" }, size.label);
+    button.append(el("span", { class: "ww-sr-only" }, " " + texts[size.name]));
     button.addEventListener("click", () => setTextSize(index));
     sizeGroup.append(button);
     return button;
