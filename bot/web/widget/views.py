@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from bot import catalogue
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
 from bot.web.rate_limiter import limiter
@@ -19,6 +24,9 @@ from bot.web.widget.limits import (
 from bot.web.widget.relay import RasaRelay, RelayError
 from bot.web.widget.tokens import ExpiredToken
 
+# The widget's script, served with its texts from the catalogue put in where the script marks them.
+SCRIPT_FILE = Path(__file__).resolve().parent / "static" / "wegwijs.js"
+TEXTS_SLOT = "/*@texts*/ {} /*@end*/"
 API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
 # The widget waits this much longer than the edge waits for Rasa, so it hears the edge's own answer.
 CLIENT_MARGIN_SECONDS = 5
@@ -63,6 +71,21 @@ def refuse_other_origins():
     if origin not in own and origin not in settings.widget_origins:
         return _error("origin_not_allowed", 403)
     return None
+
+
+@lru_cache(maxsize=None)
+def _script(language: str) -> str:
+    """The shipped script with one language's texts (both are files of the package: read once)."""
+    source = SCRIPT_FILE.read_text(encoding="utf-8")
+    if TEXTS_SLOT not in source:
+        raise RuntimeError(f"{SCRIPT_FILE} has no {TEXTS_SLOT} for its texts")
+    texts = json.dumps(catalogue.entry("widget.script", language), ensure_ascii=False)
+    return source.replace(TEXTS_SLOT, texts, 1)
+
+
+@blueprint.get("/widget/wegwijs.js")
+def script():
+    return current_app.response_class(_script(catalogue.DEFAULT_LANGUAGE), mimetype="text/javascript")
 
 
 @blueprint.get("/")
@@ -148,7 +171,7 @@ def body_too_large(_exception):
 @blueprint.after_request
 def security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if request.endpoint == "widget.static":
+    if request.endpoint in ("widget.static", "widget.script"):
         return response
     api = request.path in API_PATHS
     response.headers["Content-Security-Policy"] = API_POLICY if api else PAGE_POLICY

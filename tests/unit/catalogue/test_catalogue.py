@@ -230,3 +230,24 @@ def test_no_text_has_a_placeholder_named_language():
         if isinstance(catalogue.entry(leaf), str) and "{language}" in catalogue.entry(leaf)
     ]
     assert not clashes
+
+
+WIDGET_SCRIPT = PROJECT_ROOT / "bot" / "web" / "widget" / "static" / "wegwijs.js"
+JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+def test_the_widget_script_holds_no_dutch_text_and_asks_only_for_catalogue_texts():
+    source = WIDGET_SCRIPT.read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("//", "*", "/*")))
+    assert [s for s in JS_STRING.findall(code) if _reads_dutch(s)] == []
+    asked = set(re.findall(r"\btexts\.(\w+)", source)) | {
+        size for size in re.findall(r'name: "(\w+)"', source)
+    }
+    assert asked <= set(catalogue.entry("widget.script"))
+
+
+def test_the_served_widget_script_carries_the_catalogue_texts():
+    from bot.web.widget.views import TEXTS_SLOT, _script
+
+    served = _script("nl")
+    assert TEXTS_SLOT not in served and catalogue.text("widget.script.launcher") in served

@@ -17,39 +17,9 @@
   const script = document.currentScript;
   if (!script || window.Wegwijs) return;
 
-  // Texts for residents: Dutch, B1. A page may replace each with data-text-<key>.
-  const DEFAULT_TEXTS = {
-    launcher: "Chat met Wegwijs",
-    title: "Wegwijs",
-    subtitle: "Gemeente {municipality}",
-    notice: "U praat met een computer, niet met een mens. U hoeft geen naam of adres te geven. " +
-      "Wij geven alleen iets door als u daar toestemming voor geeft.",
-    privacy: "Wat we bewaren en hoe lang",
-    conversation: "Gesprek",
-    you: "U zegt:",
-    bot: "Wegwijs zegt:",
-    inputLabel: "Uw bericht",
-    placeholder: "Typ hier uw vraag",
-    send: "Versturen",
-    close: "Sluiten",
-    closeLabel: "Chat sluiten",
-    restart: "Opnieuw beginnen",
-    typing: "Wegwijs schrijft een antwoord",
-    unreachable: "Het lukt nu niet om Wegwijs te bereiken. Uw bericht is niet kwijt. Probeer het zo nog eens.",
-    tooLong: "Uw bericht is te lang. Maak het korter, of stuur het in twee delen.",
-    tooMany: "U stuurt veel berichten kort na elkaar. Wacht een minuut. Probeer het dan opnieuw.",
-    expired: "Dit gesprek is gestopt, omdat het lang stil was. Begin opnieuw. U ziet uw eerdere berichten dan niet meer.",
-    retry: "Opnieuw proberen",
-    newWindow: "(opent in een nieuw venster)",
-    readAloud: "Lees voor",
-    readAloudNew: "Lees nieuwe berichten voor",
-    noVoice: "Uw browser heeft geen Nederlandse stem.",
-    settings: "Instellingen",
-    textSize: "Tekstgrootte",
-    textNormal: "Normale tekst",
-    textLarger: "Grotere tekst",
-    textLargest: "Grootste tekst",
-  };
+  // Texts for residents, from the text catalogue (bot/catalogue/<language>/widget.yml, `script`): the edge
+  // puts them in when it serves this file (bot/web/widget/views.py). A page may replace each with data-text-<key>.
+  const DEFAULT_TEXTS = /*@texts*/ {} /*@end*/;
   const DEFAULT_COLOR = "#1d4f91";
   const AA_CONTRAST = 4.5;
   const FALLBACK_TIMEOUT_MS = 30000;
