@@ -25,6 +25,7 @@ class AppContext:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
+        self._handoff_store: Optional[HandoffStore] = None
 
     @classmethod
     def from_environment(cls, profile: Optional[str] = None) -> "AppContext":
@@ -40,15 +41,15 @@ class AppContext:
     def handoff_store(self) -> HandoffStore:
         """The handoff store on settings.database_url, migrated when first opened."""
         with self._lock:  # the action server runs actions on threads: one store, migrated once
-            store = self.__dict__.get("_handoff_store")
-            if store is None:
+            if self._handoff_store is None:
                 store = HandoffStore(self.settings.database_url)
                 store.migrate()
-                self.__dict__["_handoff_store"] = store
-            return store
+                self._handoff_store = store
+            return self._handoff_store
 
     def close(self) -> None:
-        store = self.__dict__.pop("_handoff_store", None)
+        with self._lock:
+            store, self._handoff_store = self._handoff_store, None
         if store is not None:
             store.close()
 
