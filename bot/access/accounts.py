@@ -20,14 +20,13 @@ from sqlalchemy import exc, select, update
 from bot import catalogue, contract
 from bot.access import audit, sessions
 from bot.storage.database import Database
-from bot.storage.schema import ROLES, accounts
+from bot.storage.schema import accounts
 
 MIN_PASSWORD_LENGTH = 12
 # Long enough to reach someone over a weekend; the owner can ask for a new one.
 PASSWORD_LINK_HOURS = 72
 PASSWORD_LINK_PATH = "/portaal/wachtwoord-instellen/"
 # Roles that work for one organisation and see its handoffs.
-ORGANISATION_ROLES = contract.ORGANISATION_ROLES
 
 _hasher = PasswordHasher()
 # Verified when the e-mail address is unknown, so a login takes as long either way.
@@ -72,9 +71,11 @@ def create_account(
     email = email.strip().lower()
     if "@" not in email:
         raise AccountError(catalogue.text("portal.accounts.email_invalid"))
-    if role not in ROLES:
-        raise AccountError(catalogue.text("portal.accounts.role_unknown", role=role, roles=", ".join(ROLES)))
-    if (role in ORGANISATION_ROLES) != bool(organisation_id):
+    if role not in contract.ROLES:
+        raise AccountError(
+            catalogue.text("portal.accounts.role_unknown", role=role, roles=", ".join(contract.ROLES))
+        )
+    if (role in contract.ORGANISATION_ROLES) != bool(organisation_id):
         raise AccountError(catalogue.text("portal.accounts.organisation_roles"))
     values: Dict[str, Any] = dict(
         email=email,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Tuple
 
-from bot import catalogue
+from bot import catalogue, contract
 from bot.conversation.life_domains import life_domains
 from bot.intake.steps import Intake
 
@@ -12,11 +12,7 @@ from bot.intake.steps import Intake
 LABELS = catalogue.entry("summary.labels")
 CHOICES = {
     **catalogue.entry("summary.choices"),
-    "urgency": {
-        code: label
-        for code, label in catalogue.entry("handoff.urgency").items()
-        if code not in ("described", "unknown")
-    },
+    "urgency": {code: catalogue.text(f"handoff.urgency.{code}") for code in contract.URGENCIES},
 }
 NOT_GIVEN = catalogue.text("summary.not_given")
 

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.engine import URL, make_url
 
-from bot.settings import PROJECT_ROOT, Settings, read_settings
+from bot.settings import PROJECT_ROOT, Settings
 
 DEPLOY_DIR = PROJECT_ROOT / "deploy"
 RUN_DIR = PROJECT_ROOT / "build" / "production"
@@ -132,15 +132,6 @@ def production_from(settings: Settings) -> Production:
     return Production(
         database, tracker, production.redis_url, settings.rasa_token, topology, production.trusted_proxies
     )
-
-
-def production_settings(env: Optional[Mapping[str, str]] = None) -> Production:
-    """Reads and checks the production settings (bot/settings.py: the environment and `.env`, or `env` only)."""
-    try:
-        settings = read_settings(env, profile="production")
-    except ValueError as error:  # the message names the variable
-        raise ServeError(str(error)) from None
-    return production_from(settings)
 
 
 def environment(production: Production, base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:

@@ -27,7 +27,6 @@ from bot.survey.questionnaire import (
 
 # The rights topics of the contract. A payload such as "/anything" becomes an intent name, so only
 # known names are counted: never a string a resident typed.
-RIGHTS_TOPICS = contract.RIGHTS_TOPICS
 # Steps (action and slot names) and channel names are identifiers the bot chose, never free text.
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Bot-side bookkeeping that is not a step a resident sees.
@@ -41,7 +40,6 @@ _NOT_A_STEP = {
     "action_default_ask_affirmation",
 }
 # How a conversation may end on purpose; anything else is a resident who left (a drop-off).
-_CLOSING_INTENTS = contract.CLOSING_INTENTS
 _CLOSING_ACTIONS = {"utter_satisfaction_thanks", "utter_satisfaction_stopped"}
 
 
@@ -163,7 +161,7 @@ def summarise(
     relation = _coded(slots.get("intake_relation"), RELATIONS) or _coded(slots.get("relation"), RELATIONS)
     ended = (
         bool(slots.get(contract.HANDOFF_REFERENCE_SLOT))
-        or (intents[-1] in _CLOSING_INTENTS)
+        or (intents[-1] in contract.CLOSING_INTENTS)
         or bool(actions & _CLOSING_ACTIONS)
     )
     improvement = slots.get(SLOT_PREFIX + IMPROVEMENT_STEP)
@@ -176,7 +174,7 @@ def summarise(
         relation=relation,
         phase=_coded(slots.get("intake_phase"), PHASES),
         life_domains=_areas(user_events, slots),
-        topics=sorted({intent for intent in intents if intent in RIGHTS_TOPICS}),
+        topics=sorted({intent for intent in intents if intent in contract.RIGHTS_TOPICS}),
         handoff=bool(slots.get(contract.HANDOFF_REFERENCE_SLOT)),
         asked_human=contract.REQUEST_HUMAN in intents or contract.ACTION_CONTACT_HUMAN in actions,
         hit_fallback=contract.NLU_FALLBACK in intents or contract.ACTION_FALLBACK in actions,

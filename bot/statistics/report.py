@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot import catalogue
+from bot import catalogue, contract
 from bot.conversation.fallback import topic_titles
 from bot.conversation.life_domains import life_domains
 from bot.intake.summary import LABELS
@@ -102,11 +102,10 @@ def areas_of_life(rows: Rows, start: date, end: date) -> Figure:
 
 
 def rights_topics(rows: Rows, start: date, end: date) -> Figure:
-    from bot.statistics.conversations import RIGHTS_TOPICS
-
     titles = topic_titles()
     labels = {
-        topic: titles.get(topic, topic.replace("ask_", "").replace("_", " ")) for topic in RIGHTS_TOPICS
+        topic: titles.get(topic, topic.replace("ask_", "").replace("_", " "))
+        for topic in contract.RIGHTS_TOPICS
     }
     return Figure("onderwerpen", *_about("rights_topics"), COLUMNS, _listed(rows, "topics", labels), "bars")
 

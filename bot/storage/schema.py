@@ -29,10 +29,6 @@ from sqlalchemy.types import TypeDecorator
 
 from bot import contract
 
-# The allowed values are the contract's (bot/contract.py); re-exported here for the tables' users.
-HANDOFF_STATUSES = contract.HANDOFF_STATUSES
-ROLES = contract.ROLES
-
 
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) and PostgreSQL."""
@@ -95,7 +91,7 @@ handoffs = Table(
     Column("outcome", String(32)),
     UniqueConstraint("reference", name="uq_handoffs_reference"),
     UniqueConstraint("conversation_id", "idempotency_key", name="uq_handoffs_conversation_key"),
-    CheckConstraint(_in("status", HANDOFF_STATUSES), name="ck_handoffs_status"),
+    CheckConstraint(_in("status", contract.HANDOFF_STATUSES), name="ck_handoffs_status"),
     CheckConstraint(
         "organisation_choice IN ('chosen', 'matched', 'none')", name="ck_handoffs_organisation_choice"
     ),
@@ -120,7 +116,7 @@ accounts = Table(
     Column("totp_confirmed_at", UTCDateTime()),
     Column("totp_last_step", BigInteger),
     UniqueConstraint("email", name="uq_accounts_email"),
-    CheckConstraint(_in("role", ROLES), name="ck_accounts_role"),
+    CheckConstraint(_in("role", contract.ROLES), name="ck_accounts_role"),
 )
 
 # Single-use codes for when the phone with the authenticator app is lost; only their hashes are kept.

@@ -18,9 +18,10 @@ from bot.ops.serve import (
     Topology,
     check_services,
     environment,
-    production_settings,
+    production_from,
     render_nginx,
 )
+from bot.settings import read_settings
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/1"
@@ -32,13 +33,17 @@ def production(replicas=2, action_servers=2, redis=REDIS) -> Production:
 
 
 def test_production_needs_postgresql():
+    settings = read_settings({"WEGWIJS_DATABASE_URL": "sqlite:///var/wegwijs.db"}, profile="production")
     with pytest.raises(ServeError, match="WEGWIJS_DATABASE_URL=postgresql"):
-        production_settings({"WEGWIJS_DATABASE_URL": "sqlite:///var/wegwijs.db"})
+        production_from(settings)
 
 
 def test_replica_count_is_checked():
-    with pytest.raises(ServeError, match="WEGWIJS_RASA_REPLICAS='zero'"):
-        production_settings({"WEGWIJS_DATABASE_URL": POSTGRES, "WEGWIJS_RASA_REPLICAS": "zero"})
+    # Read once at the start of every process: a wrong value stops it there, naming the variable.
+    with pytest.raises(ValueError, match="WEGWIJS_RASA_REPLICAS='zero'"):
+        read_settings(
+            {"WEGWIJS_DATABASE_URL": POSTGRES, "WEGWIJS_RASA_REPLICAS": "zero"}, profile="production"
+        )
 
 
 def test_environment_gives_the_endpoints_file_its_values():
