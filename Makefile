@@ -64,7 +64,7 @@ validate: $(INSTALLED) ## Check training data, domain and stories for conflicts
 	set -o pipefail; $(RASA) data validate --fail-on-warnings --max-history 5 2>&1 | tee build/validate.log
 	@! grep -E "UserWarning|ERROR" build/validate.log
 
-unit: $(INSTALLED) $(SPACY_NL) ## Unit tests (bot/, actions/, components/)
+unit: $(INSTALLED) $(SPACY_NL) production-setup ## Unit tests (bot/, actions/, components/; the nginx config is checked by nginx itself)
 	$(BIN)/pytest -m 'not e2e and not scale' -q
 
 stories: $(TRAINED) ## Test stories: every conversation path must be predicted exactly

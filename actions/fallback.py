@@ -23,6 +23,7 @@ class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:

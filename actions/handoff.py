@@ -38,6 +38,7 @@ class ActionShowIntakeSummary(Action):
     def name(self) -> str:
         return "action_show_intake_summary"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         send(dispatcher, intake_replies.summary(intake_from(tracker), has_consent(tracker)))
         return []
@@ -47,6 +48,7 @@ class ActionAskCorrection(Action):
     def name(self) -> str:
         return "action_ask_correction"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         send(dispatcher, [intake_replies.correction_question(intake_from(tracker), has_consent(tracker))])
         return []
@@ -58,6 +60,7 @@ class ActionCorrectIntake(Action):
     def name(self) -> str:
         return "action_correct_intake"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         step = chosen(tracker)
         if step not in steps_for(tracker.get_slot(contract.INTAKE_CONSENT_SLOT)):
@@ -71,6 +74,7 @@ class ActionOfferOrganisations(Action):
     def name(self) -> str:
         return "action_offer_organisations"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         municipality = context().municipality
         matches = match(intake_from(tracker), municipality.social_map)
@@ -84,6 +88,7 @@ class ActionSubmitHandoff(Action):
     def name(self) -> str:
         return "action_submit_handoff"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if not has_consent(tracker):
             return []

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -97,7 +97,7 @@ def say(dispatcher: CollectingDispatcher, key: Optional[str]) -> None:
     dispatcher.utter_message(text=text)
 
 
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(latest.TurnLanguageFormValidation):
     def name(self) -> str:
         return "validate_intake_form"
 
@@ -136,6 +136,7 @@ class _AskIntakeStep(Action, ABC):
     def name(self) -> str:
         """Set per step below."""
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:

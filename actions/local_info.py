@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import latest
 from bot.app_context import context
 from bot.conversation import answers
 from bot.privacy import notice
@@ -19,6 +20,7 @@ class _LocalAnswer(Action, ABC):
     def answer(self, municipality) -> str:
         """The text to send."""
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
@@ -60,6 +62,7 @@ class ActionAnswerPrivacy(Action):
     def name(self) -> str:
         return "action_answer_privacy"
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:

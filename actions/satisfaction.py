@@ -3,7 +3,7 @@
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -12,7 +12,7 @@ from bot import contract
 from bot.survey.questionnaire import SLOT_PREFIX, STEPS, answer, question
 
 
-class ValidateSatisfactionForm(FormValidationAction):
+class ValidateSatisfactionForm(latest.TurnLanguageFormValidation):
     def name(self) -> str:
         return "validate_satisfaction_form"
 
@@ -40,6 +40,7 @@ class _AskSatisfactionStep(Action, ABC):
     def name(self) -> str:
         """Set per step below."""
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:

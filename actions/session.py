@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import latest
 from bot.app_context import context
 from bot.contract import MUNICIPALITY_SLOT
 from bot.conversation.fallback import restarted
@@ -15,6 +16,7 @@ class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
@@ -31,6 +33,7 @@ class ActionRestart(Action):
     def name(self) -> str:
         return "action_restart"
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:

@@ -16,6 +16,7 @@ class ActionDescribeSituation(Action):
     def name(self) -> str:
         return "action_describe_situation"
 
+    @latest.in_turn_language
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:

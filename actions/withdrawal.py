@@ -21,6 +21,7 @@ class ActionConfirmWithdrawal(Action):
     def name(self) -> str:
         return "action_confirm_withdrawal"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reference = tracker.get_slot(contract.HANDOFF_REFERENCE_SLOT)
         if reference:
@@ -34,6 +35,7 @@ class ActionWithdrawHandoff(Action):
     def name(self) -> str:
         return "action_withdraw_handoff"
 
+    @latest.in_turn_language
     async def run(self, dispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reference = tracker.get_slot(contract.HANDOFF_REFERENCE_SLOT)
         if not reference:

@@ -8,6 +8,11 @@ names evaluations rely on (kept exactly). Codes only: their Dutch labels live wi
 
 from __future__ import annotations
 
+# --- Languages (shared contract) -----------------------------------------------------------------
+DUTCH = "nl"
+LANGUAGES = (DUTCH, "en", "tr", "ar", "pl", "uk")
+RIGHT_TO_LEFT = frozenset({"ar"})
+
 # --- Intents -------------------------------------------------------------------------------------
 GREET = "greet"
 GOODBYE = "goodbye"
@@ -24,6 +29,8 @@ WITHDRAW_HANDOFF = "withdraw_handoff"
 STOP = "stop"
 RESTART = "restart"
 START_INTAKE = "start_intake"
+# Asking for another language (the widget's picker sends it as a button: /choose_language{"language": "tr"})
+CHOOSE_LANGUAGE = "choose_language"
 # Rasa's own intent for a message the model is not sure about (not listed in domain.yml).
 NLU_FALLBACK = "nlu_fallback"
 
@@ -67,9 +74,9 @@ RIGHTS_TOPICS = (
 # intents is answered first, then the form goes on.
 QUESTION_INTENTS = frozenset({BOT_CHALLENGE, OUT_OF_SCOPE, ASK_CAPABILITIES, *RIGHTS_TOPICS})
 # Messages that come first in the intake, whatever the step: danger, despair, the wish to stop.
-INTAKE_ALWAYS_INTERRUPT = frozenset({CRISIS, DISTRESS, STOP, RESTART})
+INTAKE_ALWAYS_INTERRUPT = frozenset({CRISIS, DISTRESS, STOP, RESTART, CHOOSE_LANGUAGE})
 # Messages that leave the satisfaction survey instead of answering it.
-SURVEY_INTERRUPTIONS = frozenset({CRISIS, STOP, RESTART})
+SURVEY_INTERRUPTIONS = frozenset({CRISIS, STOP, RESTART, CHOOSE_LANGUAGE})
 # How a conversation may end on purpose (statistics: anything else is a drop-off).
 CLOSING_INTENTS = frozenset({GOODBYE, STOP})
 
@@ -78,6 +85,10 @@ LIFE_DOMAIN = "life_domain"
 RELATION = "relation"
 # a button's coded value: /choose{"choice": ...}
 CHOICE = "choice"
+# The language asked for (choose_language: the picker's buttons, or typed "can we speak English?")
+LANGUAGE_ENTITY = "language"
+# The language a message is written in, when language identification is sure (components/language_identifier.py)
+MESSAGE_LANGUAGE = "message_language"
 
 # --- Slots ---------------------------------------------------------------------------------------
 LIFE_DOMAIN_SLOT = LIFE_DOMAIN
@@ -87,6 +98,10 @@ INTAKE_CONSENT_AT_SLOT = "intake_consent_at"
 INTAKE_OFFERED_SLOT = "intake_offered"
 HANDOFF_REFERENCE_SLOT = "handoff_reference"
 MUNICIPALITY_SLOT = "municipality"
+# The conversation's language (shared contract): every answer, button and form question is in it.
+LANGUAGE_SLOT = "language"
+# Languages already offered in this conversation (yes or no): each is offered once.
+LANGUAGE_OFFERED_SLOT = "language_offered"
 SATISFACTION_SLOT_PREFIX = "satisfaction_"
 # Rasa's own slot: the slot a form asks for now (not listed in domain.yml).
 REQUESTED_SLOT = "requested_slot"
@@ -120,6 +135,8 @@ URGENCIES = (URGENT, SOON, NO_RUSH)
 ACTION_FALLBACK = "action_fallback"
 ACTION_CONTACT_HUMAN = "action_contact_human"
 DISTRESS_CHECK_IN = "utter_distress_check_in"
+ACTION_OFFER_LANGUAGE = "action_offer_language"
+ACTION_SWITCH_LANGUAGE = "action_switch_language"
 
 # --- Handoff statuses (table `handoffs`, CHECK ck_handoffs_status) -------------------------------
 NEW = "new"

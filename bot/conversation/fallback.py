@@ -3,7 +3,6 @@ a message of a word or two, ask back the best guess), then offer a person."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import catalogue
@@ -17,7 +16,6 @@ MAX_SUGGESTIONS = 3
 SHORT_MESSAGE_WORDS = 2
 
 
-@lru_cache(maxsize=1)
 def _topics() -> Dict[str, Any]:
     return catalogue.entry("topics")
 

@@ -23,10 +23,15 @@ class LifeDomain:
     first_stop: str
 
 
-@lru_cache(maxsize=1)
 def life_domains() -> Dict[str, LifeDomain]:
-    """All areas of life, keyed by their contract value, in the order of the content file."""
-    raw = catalogue.entry("life_domains")
+    """All areas of life, keyed by their contract value, in the order of the content file, in the
+    language being spoken."""
+    return _life_domains(catalogue.current_language())
+
+
+@lru_cache(maxsize=None)
+def _life_domains(language: str) -> Dict[str, LifeDomain]:
+    raw = catalogue.entry("life_domains", language)
     return {value: LifeDomain(value=value, **texts) for value, texts in raw.items()}
 
 

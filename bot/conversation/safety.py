@@ -21,7 +21,10 @@ import yaml
 
 from bot.content import CONTENT_DIR
 
-KEYWORDS_FILE = CONTENT_DIR / "crisis_keywords.yml"
+# One phrase list per language (bot/content/safety/<language>.yml); every message is matched against
+# all of them, whatever the conversation's language: danger is caught in the words the resident uses.
+# The regex patterns below are Dutch; the other languages have phrases only.
+KEYWORDS_DIR = CONTENT_DIR / "safety"
 CATEGORIES = ("suicide", "violence", "acute")
 CONCERN = "concern"
 
@@ -169,9 +172,20 @@ def _phrases(words: List[str]) -> Pattern:
     return re.compile(r"\b(" + "|".join(alternatives) + r")\b")
 
 
+def _keywords() -> Dict[str, List[str]]:
+    """Every language's phrases, per kind."""
+    merged: Dict[str, List[str]] = {kind: [] for kind in ("harmless", *CATEGORIES, CONCERN)}
+    for path in sorted(KEYWORDS_DIR.glob("*.yml")):
+        for kind, phrases in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            if kind not in merged:
+                raise ValueError(f"{path}: unknown kind {kind!r} (one of {', '.join(merged)})")
+            merged[kind].extend(phrases or [])
+    return merged
+
+
 @lru_cache(maxsize=1)
 def _matchers() -> Dict[str, List[Pattern]]:
-    keywords = yaml.safe_load(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    keywords = _keywords()
     matchers = {"harmless": [_phrases(keywords["harmless"]), _HARMLESS_FORMS]}
     for category in CATEGORIES:
         matchers[category] = [_phrases(keywords[category])] + [re.compile(p) for p in _PATTERNS[category]]

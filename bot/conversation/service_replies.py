@@ -8,24 +8,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
-
 from bot import catalogue
 from bot.app_context import context
 
 KINDS = ("action_failed", "unavailable", "no_reply", "too_long")
 
 
-@lru_cache(maxsize=1)
-def _texts() -> Dict[str, str]:
-    texts = catalogue.entry("service")
-    missing = [kind for kind in KINDS if kind not in texts]
-    if missing:
-        raise ValueError(f"bot/catalogue/nl/service.yml lacks {', '.join(missing)}")
-    return texts
-
-
 def service_message(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown service message {kind!r} (one of {', '.join(KINDS)})")
     desk = context().municipality.client_support
-    return _texts()[kind].format(desk=desk.name, phone=desk.phone)
+    return catalogue.entry("service")[kind].format(desk=desk.name, phone=desk.phone)

@@ -34,7 +34,7 @@ import requests
 from sqlalchemy import and_, select, update
 
 from bot import catalogue
-from bot.contract import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, URGENCIES
+from bot.contract import DUTCH, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, URGENCIES
 from bot.handoff.store import add_event
 from bot.municipality.social_map import Organisation, is_loopback
 from bot.settings import Settings, SmtpSettings
@@ -53,7 +53,7 @@ SEND_TIMEOUT_SECONDS = 10
 # id once within it: a message caught on the way cannot be sent again later.
 REPLAY_WINDOW_SECONDS = 300
 # One label per urgency code (and for "described", "unknown"), shared with the portal and the summary.
-URGENCY_TEXT = catalogue.entry("handoff.urgency")
+URGENCY_TEXT = catalogue.entry("handoff.urgency", DUTCH)  # for staff: in Dutch
 
 
 def targets_for(organisation: Optional[Organisation]) -> Tuple[Tuple[str, str], ...]:

@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 import numpy
+from babel.dates import format_date
 
 from bot import catalogue
 from bot.conversation.fallback import topic_titles
 from bot.conversation.life_domains import life_domains
 from bot.conversation.reply import Button, Reply
 from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, Intake, contact_method_of
-from bot.intake.summary import LABELS, readable, summary_text
+from bot.intake.summary import labels, readable, summary_text
 from bot.municipality.profile import Municipality
 from bot.municipality.social_map import Match
 
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
-
-@lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
     return catalogue.entry("intake")
 
@@ -47,7 +30,7 @@ def choose(value: str) -> str:
 def ask_life_domains(mentioned: List[str]) -> Reply:
     """Confirm the areas the resident already mentioned, or let them pick one."""
     if mentioned:
-        areas = " en ".join(life_domains()[d].label for d in mentioned)
+        areas = texts()["and"].join(life_domains()[d].label for d in mentioned)
         return Reply(
             texts()["life_domains_prefilled"].format(areas=areas),
             [
@@ -98,7 +81,7 @@ def summary(intake: Intake, consent: bool) -> List[Reply]:
 def correction_question(intake: Intake, consent: bool) -> Reply:
     """One button per part of the summary, showing what it says now."""
     steps = QUESTION_STEPS + (CONTACT_STEPS if consent else ())
-    buttons = [Button(f"{LABELS[step]}: {readable(intake, step)}"[:60], choose(step)) for step in steps]
+    buttons = [Button(f"{labels()[step]}: {readable(intake, step)}"[:60], choose(step)) for step in steps]
     return Reply(texts()["correction_question"], buttons)
 
 
@@ -107,7 +90,7 @@ def _organisation_lines(match: Match) -> str:
     lines = [
         f"{organisation.name}: {organisation.description}",
         match.explanation(),
-        f"Telefoon: {organisation.contact.phone}",
+        texts()["offer_phone"].format(phone=organisation.contact.phone),
     ]
     if organisation.capacity_note:
         lines.append(organisation.capacity_note)
@@ -135,8 +118,10 @@ def contact_deadline(today: date, working_days: int) -> date:
     return numpy.busday_offset(numpy.datetime64(today, "D"), working_days, roll="forward").astype(date)
 
 
-def dutch_date(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+def written_date(day: date) -> str:
+    """ "maandag 5 mei", "Monday 5 May", ...: Babel's CLDR data, in the pattern of the language being spoken."""
+    language = catalogue.current_language()
+    return format_date(day, texts()["date_format"], locale=language)
 
 
 def handoff_done(
@@ -150,7 +135,7 @@ def handoff_done(
             texts()["handoff_done"].format(
                 organisation=organisation_name or desk.name,
                 reference=reference,
-                deadline=f"op {dutch_date(deadline)}",
+                deadline=texts()["deadline"].format(date=written_date(deadline)),
                 contact=contact,
             )
         ),

@@ -14,13 +14,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, conlist, constr, validator
 
 from bot import catalogue
+from bot.contract import DUTCH
 from bot.conversation.life_domains import life_domains
 from bot.intake.steps import Intake
 from bot.municipality.channels import Channels
 
-# Codes of the municipality file, with what a resident reads (bot/catalogue/nl/social_map.yml).
-TARGET_GROUPS = catalogue.entry("social_map.target_groups")
-KINDS = catalogue.entry("social_map.kinds")
+# Codes of the municipality file; what a resident reads of them is in bot/catalogue/<language>/social_map.yml.
+TARGET_GROUPS = tuple(catalogue.entry("social_map.target_groups", DUTCH))
+KINDS = tuple(catalogue.entry("social_map.kinds", DUTCH))
 # The kind of supporter a resident asked for, as the social map's kind.
 PREFERRED_KIND = {
     "professional": "formal",
@@ -137,11 +138,15 @@ def _score(organisation: Organisation, intake: Intake) -> Match:
     groups = [g for g in _groups_for(intake) if g in organisation.target_groups]
     if groups:
         score += 2
-        reasons.append(TARGET_GROUPS[groups[0]])
+        reasons.append(catalogue.text(f"social_map.target_groups.{groups[0]}"))
     wanted_kind = PREFERRED_KIND.get(intake.given("supporter_kind") or "")
     if wanted_kind and wanted_kind == organisation.kind:
         score += 2
-        reasons.append(catalogue.text("social_map.works_with", kind=KINDS[organisation.kind]))
+        reasons.append(
+            catalogue.text(
+                "social_map.works_with", kind=catalogue.text(f"social_map.kinds.{organisation.kind}")
+            )
+        )
     language = (intake.given("language") or "").lower()
     spoken = [name for name in organisation.languages if name != "nederlands" and name in language]
     if spoken:
@@ -150,7 +155,7 @@ def _score(organisation: Organisation, intake: Intake) -> Match:
     if "iedereen" in organisation.target_groups:
         score += 0.5
         if not reasons:
-            reasons.append(TARGET_GROUPS["iedereen"])
+            reasons.append(catalogue.text("social_map.target_groups.iedereen"))
     return Match(organisation, score, reasons)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Dict, List, Tuple
 
 from bot import catalogue
@@ -21,7 +20,6 @@ class Page:
     sections: Tuple[Tuple[str, str], ...]  # (title, text)
 
 
-@lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
     return catalogue.entry("privacy")
 

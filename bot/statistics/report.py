@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from bot import catalogue, contract
 from bot.conversation.fallback import topic_titles
 from bot.conversation.life_domains import life_domains
-from bot.intake.summary import LABELS
+from bot.intake.summary import labels
 from bot.statistics.store import LOCAL_TIME
 from bot.statistics.suppression import Shown, secondary, share, shown
 
@@ -135,7 +135,7 @@ def step_label(step: Optional[str]) -> str:
     ):
         if step.startswith(prefix):
             name = step[len(prefix) :]
-            return f"{part}: {LABELS.get(name) or SURVEY_LABELS.get(name, name)}"
+            return f"{part}: {labels().get(name) or SURVEY_LABELS.get(name, name)}"
     return step
 
 

@@ -5,7 +5,6 @@ an open improvement question. Every step is optional: a skipped step holds SKIPP
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Dict, Optional
 
 from bot import catalogue
@@ -63,7 +62,6 @@ def answer(step: str, intent: str, choice: Optional[str], text: str) -> Optional
     return scale_answer(choice, text)
 
 
-@lru_cache(maxsize=1)
 def texts() -> Dict[str, Any]:
     return catalogue.entry("satisfaction")
 

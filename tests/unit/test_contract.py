@@ -133,8 +133,8 @@ def test_every_code_has_its_label_and_no_label_lacks_a_code():
     assert tuple(LABELS["status"]) == contract.HANDOFF_STATUSES
     assert tuple(LABELS["urgency"]) == contract.URGENCIES
     from bot.handoff.notifications import URGENCY_TEXT
-    from bot.intake.summary import CHOICES as SUMMARY_CHOICES
+    from bot.intake.summary import choices as summary_choices
 
-    assert tuple(SUMMARY_CHOICES["urgency"]) == contract.URGENCIES
+    assert tuple(summary_choices()["urgency"]) == contract.URGENCIES
     # The mail also words an urgency the resident described in their own words, or none.
     assert tuple(URGENCY_TEXT) == (*contract.URGENCIES, "described", "unknown")

@@ -13,7 +13,7 @@ from bot.access.permissions import Permission
 from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
 from bot.handoff import casework
-from bot.intake.summary import LABELS as SUMMARY_LABELS
+from bot.intake.summary import labels as summary_labels
 from bot.intake.summary import readable
 from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS, MESSAGES
@@ -86,7 +86,7 @@ def _case_or_404(reference: str, purpose: str) -> casework.Case:
 def _summary(case: casework.Case) -> list:
     """The summary as the resident confirmed it: the same labels and wording the bot showed."""
     intake = case.handoff.intake
-    return [(SUMMARY_LABELS[step], readable(intake, step)) for step in SUMMARY_LABELS]
+    return [(label, readable(intake, step)) for step, label in summary_labels().items()]
 
 
 @blueprint.route("/aanmeldingen/<reference>")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Dict
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot import catalogue
+from bot.contract import LANGUAGES
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
 from bot.web.rate_limiter import limiter
@@ -73,19 +75,28 @@ def refuse_other_origins():
     return None
 
 
-@lru_cache(maxsize=None)
-def _script(language: str) -> str:
-    """The shipped script with one language's texts (both are files of the package: read once)."""
+def widget_texts(language: str) -> Dict[str, str]:
+    """What the script shows in one language: its own texts, the language's name and the picker's label."""
+    return {
+        **catalogue.entry("widget.script", language),
+        "languageName": catalogue.text("language.name", language),
+        "languagePicker": catalogue.text("language.picker", language),
+    }
+
+
+@lru_cache(maxsize=1)
+def _script() -> str:
+    """The shipped script with every language's texts (both are files of the package: read once)."""
     source = SCRIPT_FILE.read_text(encoding="utf-8")
     if TEXTS_SLOT not in source:
         raise RuntimeError(f"{SCRIPT_FILE} has no {TEXTS_SLOT} for its texts")
-    texts = json.dumps(catalogue.entry("widget.script", language), ensure_ascii=False)
+    texts = json.dumps({language: widget_texts(language) for language in LANGUAGES}, ensure_ascii=False)
     return source.replace(TEXTS_SLOT, texts, 1)
 
 
 @blueprint.get("/widget/wegwijs.js")
 def script():
-    return current_app.response_class(_script(catalogue.DEFAULT_LANGUAGE), mimetype="text/javascript")
+    return current_app.response_class(_script(), mimetype="text/javascript")
 
 
 @blueprint.get("/")

@@ -1,6 +1,7 @@
 from datetime import date
 
-from bot.intake.replies import contact_deadline, dutch_date, handoff_done, offer, question, summary
+from bot import catalogue
+from bot.intake.replies import contact_deadline, handoff_done, offer, question, summary, written_date
 from bot.intake.steps import CONTACT_STEPS, QUESTION_STEPS, SKIPPED, Intake
 from bot.intake.summary import summary_text
 from bot.municipality.social_map import Organisation, match
@@ -102,7 +103,12 @@ def test_offer_without_consent_gives_phone_numbers_and_erases_the_conversation(m
 
 def test_contact_deadline_counts_working_days():
     assert contact_deadline(date(2026, 11, 27), 3) == date(2026, 12, 2)  # Friday + 3 working days
-    assert dutch_date(date(2026, 12, 2)) == "woensdag 2 december"
+    assert written_date(date(2026, 12, 2)) == "woensdag 2 december"
+
+
+def test_the_date_a_supporter_calls_by_is_written_in_the_residents_language():
+    with catalogue.speaking("en"):
+        assert written_date(date(2026, 12, 2)) == "Wednesday 2 December"
 
 
 def test_handoff_done_gives_reference_deadline_and_how_to_withdraw(municipality):

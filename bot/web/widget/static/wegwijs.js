@@ -17,17 +17,19 @@
   const script = document.currentScript;
   if (!script || window.Wegwijs) return;
 
-  // Texts for residents, from the text catalogue (bot/catalogue/<language>/widget.yml, `script`): the edge
-  // puts them in when it serves this file (bot/web/widget/views.py). A page may replace each with data-text-<key>.
-  const DEFAULT_TEXTS = /*@texts*/ {} /*@end*/;
+  // Texts for residents in every language, from the text catalogue (bot/catalogue/<language>/widget.yml,
+  // `script`, plus the language's own name and the picker's label from language.yml): the edge puts them
+  // in when it serves this file (bot/web/widget/views.py). A page may replace a Dutch text with data-text-<key>.
+  const ALL_TEXTS = /*@texts*/ {} /*@end*/;
   const DEFAULT_COLOR = "#1d4f91";
   const AA_CONTRAST = 4.5;
   const FALLBACK_TIMEOUT_MS = 30000;
   const FALLBACK_MAX_LENGTH = 2000;
-  // The language of a message. Only Dutch now; a later change varies it per message (message.lang).
+  // The conversation's language: chosen in the picker (or on the bot's offer), kept with the conversation.
   const DEFAULT_LANG = "nl";
-  const DEFAULT_DIR = "ltr";
-  const SPEECH_LANGS = { nl: "nl-NL" };
+  const RIGHT_TO_LEFT = ["ar"];
+  const SPEECH_LANGS = { nl: "nl-NL", en: "en-GB", tr: "tr-TR", ar: "ar", pl: "pl-PL", uk: "uk-UA" };
+  const CHOOSE_LANGUAGE = /^\/choose_language\{"language": ?"([a-z]{2})"\}$/;
   // Text sizes: the widget's font size is 1rem times --ww-scale; everything inside is in em.
   const TEXT_SIZES = [
     { label: "A", name: "textNormal", scale: 1 },
@@ -79,9 +81,13 @@
   const server = (data.server || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   const municipality = data.municipality || "";
   const texts = {};
-  for (const key of Object.keys(DEFAULT_TEXTS)) {
-    const attribute = "text" + key.charAt(0).toUpperCase() + key.slice(1);
-    texts[key] = (data[attribute] || DEFAULT_TEXTS[key]).replace("{municipality}", municipality);
+  /** Fills `texts` in one language; the page's own data-text-<key> replaces a Dutch text only. */
+  function loadTexts(language) {
+    for (const key of Object.keys(ALL_TEXTS[language])) {
+      const attribute = "text" + key.charAt(0).toUpperCase() + key.slice(1);
+      const own = language === DEFAULT_LANG ? data[attribute] : null;
+      texts[key] = (own || ALL_TEXTS[language][key]).replace("{municipality}", municipality);
+    }
   }
   const colors = readableColors(data.color || DEFAULT_COLOR, data.colorText || "#ffffff");
 
@@ -91,6 +97,8 @@
   // The resident's settings, kept with the conversation in sessionStorage: read new messages aloud, text size.
   if (typeof state.readAloud !== "boolean") state.readAloud = false;
   if (!TEXT_SIZES[state.textSize]) state.textSize = 0;
+  if (!ALL_TEXTS[state.language]) state.language = ALL_TEXTS[data.language] ? data.language : DEFAULT_LANG;
+  loadTexts(state.language);
 
   // Speech synthesis is the browser's own (the operating system's voices): the text is spoken on the
   // resident's device and no audio or text goes to us or to anyone else. Without it: no buttons, no setting.
@@ -125,6 +133,22 @@
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
     if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Texts of the widget's own parts, so a change of language rewrites them in place.
+  const bound = [];
+  /** A text node showing texts[key]. */
+  function say(key) {
+    const node = document.createTextNode(texts[key]);
+    bound.push(() => { node.data = texts[key]; });
+    return node;
+  }
+  /** An element whose attribute shows texts[key]. */
+  function named(node, attribute, key) {
+    const apply = () => node.setAttribute(attribute, texts[key]);
+    apply();
+    bound.push(apply);
     return node;
   }
 
@@ -181,32 +205,50 @@
   root.style.setProperty("--ww-fg", colors.text);
 
   const launcher = el("button", { type: "button", class: "ww-launcher", "aria-expanded": "false",
-    "aria-controls": "ww-panel" }, texts.launcher);
+    "aria-controls": "ww-panel" });
+  launcher.append(say("launcher"));
   const panel = el("section", { class: "ww-panel", id: "ww-panel", role: "dialog", "aria-labelledby": "ww-title" });
   panel.hidden = true;
 
   const header = el("div", { class: "ww-header" });
   const titles = el("div", { class: "ww-titles" });
-  titles.append(el("h2", { id: "ww-title", class: "ww-title" }, texts.title));
-  if (municipality) titles.append(el("p", { class: "ww-subtitle" }, texts.subtitle));
-  const restartButton = el("button", { type: "button", class: "ww-tool ww-restart" }, texts.restart);
-  const closeButton = el("button", { type: "button", class: "ww-tool ww-close", "aria-label": texts.closeLabel },
-    texts.close);
-  header.append(titles, restartButton, closeButton);
+  titles.append(el("h2", { id: "ww-title", class: "ww-title" }));
+  titles.lastChild.append(say("title"));
+  if (municipality) {
+    const subtitle = el("p", { class: "ww-subtitle" });
+    subtitle.append(say("subtitle"));
+    titles.append(subtitle);
+  }
+  const restartButton = el("button", { type: "button", class: "ww-tool ww-restart" });
+  restartButton.append(say("restart"));
+  const closeButton = named(el("button", { type: "button", class: "ww-tool ww-close" }), "aria-label", "closeLabel");
+  closeButton.append(say("close"));
+  // The language picker: each language by its own name, in its own language and direction.
+  const languagePicker = named(el("select", { id: "ww-language", class: "ww-language" }), "aria-label", "languagePicker");
+  for (const code of Object.keys(ALL_TEXTS)) {
+    const option = el("option", { value: code, lang: code, dir: direction(code) }, ALL_TEXTS[code].languageName);
+    option.selected = code === state.language;
+    languagePicker.append(option);
+  }
+  languagePicker.addEventListener("change", () => setLanguage(languagePicker.value, true));
+  header.append(titles, languagePicker, restartButton, closeButton);
 
-  const scroller = el("div", { class: "ww-scroller", role: "region", "aria-label": texts.conversation, tabindex: "0" });
-  const notice = el("p", { class: "ww-notice" }, texts.notice);
+  const scroller = named(el("div", { class: "ww-scroller", role: "region", tabindex: "0" }), "aria-label", "conversation");
+  const notice = el("p", { class: "ww-notice" });
+  notice.append(say("notice"));
   // Before the first message: the privacy page, made by the server from its retention settings.
   const privacyLink = el("a", { href: server + "/privacy", target: "_blank", rel: "noopener noreferrer",
-    class: "ww-privacy" }, texts.privacy);
-  privacyLink.append(" ", el("span", { class: "ww-sr-only" }, texts.newWindow));
+    class: "ww-privacy" });
+  privacyLink.append(say("privacy"), " ", el("span", { class: "ww-sr-only" }));
+  privacyLink.lastChild.append(say("newWindow"));
   notice.append(" ", privacyLink);
-  const settings = el("div", { class: "ww-settings", role: "group", "aria-label": texts.settings });
-  const sizeGroup = el("div", { class: "ww-sizes", role: "group", "aria-label": texts.textSize });
+  const settings = named(el("div", { class: "ww-settings", role: "group" }), "aria-label", "settings");
+  const sizeGroup = named(el("div", { class: "ww-sizes", role: "group" }), "aria-label", "textSize");
   const sizeButtons = TEXT_SIZES.map((size, index) => {
     // Name "A+ Grotere tekst": it starts with what is shown (WCAG 2.5.3, label in name, for voice control).
     const button = el("button", { type: "button", class: "ww-size", "aria-pressed": "false" }, size.label);
-    button.append(el("span", { class: "ww-sr-only" }, " " + texts[size.name]));
+    button.append(el("span", { class: "ww-sr-only" }, " "));
+    button.lastChild.append(say(size.name));
     button.addEventListener("click", () => setTextSize(index));
     sizeGroup.append(button);
     return button;
@@ -215,7 +257,7 @@
   const readAloudBox = el("input", { type: "checkbox", id: "ww-read-aloud", class: "ww-check" });
   if (synth) {
     const readAloudLabel = el("label", { for: "ww-read-aloud", class: "ww-check-label" });
-    readAloudLabel.append(readAloudBox, " " + texts.readAloudNew);
+    readAloudLabel.append(readAloudBox, " ", say("readAloudNew"));
     readAloudBox.checked = state.readAloud;
     readAloudBox.addEventListener("change", () => {
       state.readAloud = readAloudBox.checked;
@@ -227,7 +269,8 @@
   const log = el("ol", { class: "ww-log" });
   const typing = el("li", { class: "ww-typing" });
   typing.append(el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-dot", "aria-hidden": "true" }),
-    el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-sr-only" }, texts.typing));
+    el("span", { class: "ww-dot", "aria-hidden": "true" }), el("span", { class: "ww-sr-only" }));
+  typing.lastChild.append(say("typing"));
 
   // Only new messages go here, so a screen reader reads each reply once and never the whole history.
   const live = el("div", { class: "ww-sr-only ww-live", "aria-live": "polite" });
@@ -236,24 +279,46 @@
   const errorBox = el("div", { class: "ww-error", role: "alert" });
   errorBox.hidden = true;
   const errorText = el("p", { class: "ww-error-text" });
-  const retryButton = el("button", { type: "button", class: "ww-retry" }, texts.retry);
+  const retryButton = el("button", { type: "button", class: "ww-retry" });
   errorBox.append(errorText, retryButton);
 
   const form = el("form", { class: "ww-form" });
-  const input = el("textarea", { id: "ww-input", class: "ww-input", rows: "2", autocomplete: "off", placeholder: texts.placeholder,
-    maxlength: String(state.maxLength || FALLBACK_MAX_LENGTH) });
-  const sendButton = el("button", { type: "submit", class: "ww-send", "aria-disabled": "false" }, texts.send);
-  form.append(el("label", { for: "ww-input", class: "ww-label" }, texts.inputLabel), input, sendButton);
+  const input = named(el("textarea", { id: "ww-input", class: "ww-input", rows: "2", autocomplete: "off",
+    maxlength: String(state.maxLength || FALLBACK_MAX_LENGTH) }), "placeholder", "placeholder");
+  const sendButton = el("button", { type: "submit", class: "ww-send", "aria-disabled": "false" });
+  sendButton.append(say("send"));
+  const inputLabel = el("label", { for: "ww-input", class: "ww-label" });
+  inputLabel.append(say("inputLabel"));
+  form.append(inputLabel, input, sendButton);
 
   scroller.append(notice, settings, log, errorBox);
   panel.append(header, scroller, live, form);
   root.append(panel, launcher);
 
+  // --- language ----------------------------------------------------------------------------------
+  function direction(language) {
+    return RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+  }
+
+  /** Rewrites the widget in `language`; `tell`: also ask the bot to go on in it (the picker). */
+  function setLanguage(language, tell) {
+    if (!ALL_TEXTS[language]) return;
+    state.language = language;
+    loadTexts(language);
+    bound.forEach((apply) => apply());
+    panel.setAttribute("lang", language);
+    panel.setAttribute("dir", direction(language));
+    languagePicker.value = language;
+    save();
+    renderAll();
+    if (tell) send('/choose_language{"language": "' + language + '"}', null);
+  }
+
   // --- rendering ---------------------------------------------------------------------------------
   function messageNode(message) {
-    // lang and dir, so a screen reader pronounces the message in its own language.
-    const item = el("li", { class: "ww-msg ww-msg--" + message.who, lang: message.lang || DEFAULT_LANG,
-      dir: message.dir || DEFAULT_DIR });
+    // lang, so a screen reader pronounces the message in its own language; dir from the text itself
+    // (a message may be in another language than the conversation's).
+    const item = el("li", { class: "ww-msg ww-msg--" + message.who, lang: message.lang || DEFAULT_LANG, dir: "auto" });
     item.append(el("span", { class: "ww-sr-only" }, message.who === "bot" ? texts.bot : texts.you));
     const body = el("div", { class: "ww-bubble" });
     if (message.who === "bot") renderBotText(body, message.text || "");
@@ -404,7 +469,9 @@
     if (busy) return; // a double click or a second Enter: the message is already on its way
     const message = { id: newMessageId(), text, attempts: 0, typed: shown === text };
     state.pending = message;
-    if (shown !== null) addMessages([{ who: "user", text: shown }]);
+    const chosen = CHOOSE_LANGUAGE.exec(text);
+    if (chosen && chosen[1] !== state.language) setLanguage(chosen[1], false); // the offer's button: the widget follows
+    if (shown !== null) addMessages([{ who: "user", text: shown, lang: state.language }]);
     else save();
     deliver(message);
   }
@@ -434,7 +501,7 @@
   }
 
   function receive(replies) {
-    const messages = replies.map((r) => ({ who: "bot", text: r.text || "", buttons: r.buttons || [] }));
+    const messages = replies.map((r) => ({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: state.language }));
     addMessages(messages);
     const spoken = messages.map((m) => m.text).filter(Boolean).join(" ");
     if (spoken) announce(texts.bot + " " + spoken);
@@ -534,7 +601,7 @@
     document.head.append(stylesheet);
     document.body.append(root);
     setTextSize(state.textSize);
-    renderAll();
+    setLanguage(state.language, false);
     if (state.open) open(false); // another page of the site: same conversation, focus stays on the page
     if (state.pending) deliver(state.pending); // left mid-answer: ask again, marked as a retry
   }
