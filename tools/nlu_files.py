@@ -7,12 +7,20 @@ from typing import Iterator, Tuple
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINING_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
+# Dutch at the top of data/nlu/, every other language in its own folder (data/nlu/<language>/).
+TRAINING_FILES = sorted((ROOT / "data" / "nlu").rglob("*.yml"))
+DUTCH_TRAINING_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 REALISTIC_FILE = ROOT / "tests" / "nlu" / "realistic_messages.yml"
 RESIDENT_FILE = ROOT / "tests" / "nlu" / "resident_phrasing.yml"
+# One unseen set per other language, written by a helper that never saw the training data.
+LANGUAGE_FILES = {
+    language: ROOT / "tests" / "nlu" / "languages" / f"{language}.yml"
+    for language in ("en", "tr", "ar", "pl", "uk")
+}
 # The unseen sets `make eval` gates on, by the name it reports them under.
-UNSEEN_FILES = {"realistic": REALISTIC_FILE, "resident phrasing": RESIDENT_FILE}
-_ANNOTATION = re.compile(r"\[([^\]]+)\]\{[^}]*\}")
+UNSEEN_FILES = {"realistic": REALISTIC_FILE, "resident phrasing": RESIDENT_FILE, **LANGUAGE_FILES}
+# [words]{"entity": ...} and [words](entity)
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 
 def nlu_examples(path: Path) -> Iterator[Tuple[str, str]]:

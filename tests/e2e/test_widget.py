@@ -611,4 +611,84 @@ def test_each_message_has_its_language_and_direction(page, servers):
     attributes = messages.evaluate_all(
         "items => items.map(i => [i.getAttribute('lang'), i.getAttribute('dir')])"
     )
-    assert set(map(tuple, attributes)) == {("nl", "ltr")}
+    # dir auto: the browser takes the direction from the text itself (a message may be in another language)
+    assert set(map(tuple, attributes)) == {("nl", "auto")}
+
+
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "pl": "Polski",
+    "uk": "Українська",
+}
+
+
+def choose_language(widget: Widget, code: str) -> None:
+    """The picker, as a resident uses it: by the language's own name; the bot confirms in that language."""
+    widget.page.get_by_role("combobox").select_option(label=LANGUAGE_NAMES[code])
+    widget.wait_for_reply()
+    widget.input = widget.page.locator("#ww-input")  # its label is in the new language now
+
+
+def test_a_conversation_in_turkish_from_the_picker_to_an_answer(page, servers):
+    from bot import catalogue
+
+    page.add_init_script(SPEECH_STUB)
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    choose_language(widget, "tr")  # before the first message
+    expect(page.locator(".ww-msg--bot").last).to_have_text(catalogue.text("language.switched", "tr"))
+    expect(page.get_by_label(catalogue.text("widget.script.inputLabel", "tr"))).to_be_visible()
+    expect(page.get_by_role("button", name=catalogue.text("widget.script.send", "tr"))).to_be_visible()
+    answer = widget.say("Bu hizmet ücretli mi, para ödemem gerekiyor mu?")
+    assert "ücret" in answer.lower()
+    assert page.locator(".ww-msg").last.get_attribute("lang") == "tr"
+    page.locator(".ww-msg--bot").last.get_by_role(
+        "button", name=catalogue.text("widget.script.readAloud", "tr")
+    ).click()
+    assert spoken(page)[-1]["lang"] == "tr-TR"
+    page.reload()  # the language is kept with the conversation
+    expect(page.get_by_role("combobox")).to_have_value("tr")
+    screenshot(page, "widget-turkish")
+
+
+def test_arabic_reads_right_to_left(page, servers):
+    from bot import catalogue
+
+    page.goto(servers.web_url + "/")
+    widget = Widget(page)
+    widget.open()
+    choose_language(widget, "ar")
+    panel = page.locator(".ww-panel")
+    expect(panel).to_have_attribute("dir", "rtl")
+    expect(panel).to_have_attribute("lang", "ar")
+    answer = widget.say("هل هذه الخدمة مجانية؟ هل يجب أن أدفع شيئا؟")
+    assert answer and not answer.isascii()
+    direction = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.ww-msg--bot .ww-bubble')).direction"
+    )
+    assert direction == "rtl"
+    assert catalogue.text("widget.script.send", "ar") in page.locator(".ww-send").inner_text()
+    screenshot(page, "widget-arabic-rtl")
+
+
+@pytest.mark.parametrize("code", ["en", "tr", "ar", "pl", "uk"])
+def test_axe_finds_no_violation_with_the_widget_open_in_each_language(browser, servers, code):
+    page = new_page(browser, bypass_csp=True)
+    page.add_init_script(SPEECH_STUB)
+    try:
+        page.goto(servers.web_url + "/")
+        widget = Widget(page)
+        widget.open()
+        choose_language(widget, code)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        )
+    finally:
+        close(page)
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == [], (code, violations)
