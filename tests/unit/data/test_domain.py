@@ -76,6 +76,8 @@ def test_entity_annotations_use_contract_values():
             "mantelzorg",
         },
         "relation": {"zelf", "partner", "ouder", "kind", "familie", "ander"},
+        # choose_language: the language asked for (the contract's codes)
+        "language": {"nl", "en", "tr", "ar", "pl", "uk"},
     }
     for path in TRAINING_FILES:
         for annotation in re.findall(r"\]\((\{[^}]*\})\)|\](\{[^}]*\})", path.read_text(encoding="utf-8")):
