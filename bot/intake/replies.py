@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 import numpy
 from babel.dates import format_date
 
-from bot import catalogue
+from bot import catalogue, contract
 from bot.conversation.fallback import topic_titles
 from bot.conversation.life_domains import life_domains
 from bot.conversation.reply import Button, Reply
@@ -64,7 +64,12 @@ def question(step: str, intake: Intake, mentioned: List[str]) -> Reply:
     if step == "contact_detail":
         return Reply(texts()["contact_detail"][contact_method_of(intake)])
     spec = texts()["questions"][step]
-    return Reply(spec["text"], [_button(b) for b in spec.get("buttons", [])])
+    buttons = [_button(b) for b in spec.get("buttons", [])]
+    speaking = catalogue.current_language()
+    if step == "language" and speaking != contract.DUTCH:
+        # The language of this conversation first, by its own name: the supporter sees it, matching prefers it.
+        buttons.insert(0, Button(catalogue.text("language.name"), choose(speaking)))
+    return Reply(spec["text"], buttons)
 
 
 def summary(intake: Intake, consent: bool) -> List[Reply]:

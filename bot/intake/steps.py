@@ -188,10 +188,21 @@ def asks_a_question(text: str) -> bool:
     return bool(_QUESTION.search(text or ""))
 
 
+# The language a resident prefers to talk in with the supporter, by the conversation's language: stored
+# under its Dutch name, which the social map's `languages` use too (matching prefers who speaks it).
+SPOKEN = {
+    "nl": "Nederlands",
+    "en": "Engels",
+    "tr": "Turks",
+    "ar": "Arabisch",
+    "pl": "Pools",
+    "uk": "Oekraïens",
+}
 FREE_TEXT_CHOICES = {
     "niemand": "niemand",
     "geen": "geen",
-    "nederlands": "Nederlands",
+    "nederlands": SPOKEN["nl"],
+    **{code: name for code, name in SPOKEN.items() if code != "nl"},
     **{urgency: urgency for urgency in URGENCIES},
 }
 

@@ -128,3 +128,18 @@ def test_the_life_domains_question_confirms_what_was_already_said():
 def test_the_contact_detail_question_follows_the_method():
     assert "e-mailadres" in question("contact_detail", Intake(contact_method="email"), []).text
     assert "telefoonnummer" in question("contact_detail", Intake(contact_method=SKIPPED), []).text
+
+
+def test_in_another_language_the_language_question_offers_that_language_first():
+    with catalogue.speaking("tr"):
+        reply = question("language", Intake(), [])
+    assert reply.buttons[0].title == "Türkçe"
+    assert reply.buttons[0].payload == '/choose{"choice": "tr"}'
+    assert question("language", Intake(), []).buttons[0].title == "Nederlands"  # Dutch: as before
+
+
+def test_the_chosen_language_is_stored_by_its_dutch_name_as_the_social_map_names_it():
+    from bot.intake.steps import Answer, interpret
+
+    result = interpret("language", Answer(text="", intent="choose", choice="tr"), Intake(), [])
+    assert result.value == "Turks"
