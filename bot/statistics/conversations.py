@@ -1,7 +1,7 @@
 """From tracker events (Rasa's event dicts, in order) to anonymised conversation summaries.
 
-Only categories leave this module: whitelisted intents, areas of life, coded intake answers, action
-and step names, counts and durations. Free text leaves only as `FreeText` items, which
+Only categories leave this module: whitelisted intents, areas of life, coded intake answers, the
+conversation's language (one of the contract's codes), action and step names, counts and durations. Free text leaves only as `FreeText` items, which
 `bot.statistics.deidentify` cleans before they are stored. Nothing here imports Rasa.
 """
 
@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import contract
+from bot.conversation.language import conversation_language
 from bot.conversation.life_domains import domains_in_intent, known_domains
 from bot.intake.steps import PHASES, RELATIONS, SKIPPED
 from bot.survey.questionnaire import (
@@ -73,6 +74,8 @@ class ConversationStats:
     last_step: Optional[str] = None
     satisfaction: Dict[str, Optional[int]] = field(default_factory=dict)
     improvement_given: bool = False
+    # The language the conversation ended in: a code of contract.LANGUAGES; Dutch when it never switched.
+    language: str = contract.DUTCH
 
 
 def keyed_hash(secret: str, *parts: object) -> str:
@@ -183,6 +186,7 @@ def summarise(
         last_step=_last_step(events, slots),
         satisfaction=_satisfaction(slots),
         improvement_given=isinstance(improvement, str) and improvement not in (SKIPPED, NOTHING_TO_IMPROVE),
+        language=conversation_language(slots),
     )
     return stats, _free_text(user_events, improvement if stats.improvement_given else None, secret, key)
 

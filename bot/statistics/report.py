@@ -27,6 +27,7 @@ STATEMENTS = {
 }
 SURVEY_LABELS = {"improvement": TEXTS["improvement"], **STATEMENTS}
 COLUMNS = (TEXTS["conversations"],)
+LANGUAGE_LABELS: Dict[str, str] = TEXTS["languages"]
 
 Rows = List[Dict[str, Any]]
 
@@ -108,6 +109,21 @@ def rights_topics(rows: Rows, start: date, end: date) -> Figure:
         for topic in contract.RIGHTS_TOPICS
     }
     return Figure("onderwerpen", *_about("rights_topics"), COLUMNS, _listed(rows, "topics", labels), "bars")
+
+
+def languages(rows: Rows, start: date, end: date) -> Figure:
+    """One language per conversation and a total shown, like the drop-off steps; the rows keep the
+    contract's order whatever the counts, so the order never tells two suppressed cells apart."""
+    counts = Counter(row["language"] for row in rows)
+    values = secondary({code: counts[code] for code in contract.LANGUAGES})
+    return Figure(
+        "talen",
+        *_about("languages"),
+        COLUMNS,
+        tuple((LANGUAGE_LABELS[code], (value,)) for code, value in values.items()),
+        "bars",
+        total=shown(len(rows)),
+    )
 
 
 OUTCOMES = tuple(TEXTS["outcomes"].items())
@@ -195,6 +211,7 @@ FIGURES: Dict[str, Callable[[Rows, date, date], Figure]] = {
     "per-week": per_week,
     "levensgebieden": areas_of_life,
     "onderwerpen": rights_topics,
+    "talen": languages,
     "afloop": outcomes,
     "afhaakpunten": drop_off,
     "crisis": crisis,

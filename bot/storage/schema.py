@@ -238,6 +238,8 @@ statistics_conversations = Table(
     Column("satisfaction_own_choices", SmallInteger),
     Column("satisfaction_recommend", SmallInteger),
     Column("improvement_given", Boolean, nullable=False),
+    # The language the conversation ended in (0006): a code of contract.LANGUAGES; rows from before, Dutch.
+    Column("language", String(8), nullable=False, server_default=contract.DUTCH),
     UniqueConstraint("conversation_key", name="uq_statistics_conversations_key"),
 )
 

@@ -22,6 +22,7 @@ SLUGS = (
     "per-week",
     "levensgebieden",
     "onderwerpen",
+    "talen",
     "afloop",
     "afhaakpunten",
     "crisis",
@@ -116,6 +117,33 @@ def test_every_csv_export_is_suppressed(app):
     assert "Vroeg om een mens;13;100%" in outcomes
     crisis = staff.get(f"/portaal/statistiek/crisis.csv{PERIOD}").data.decode()
     assert f"Crisisgesprekken;{SUPPRESSED}" in crisis
+
+
+def test_conversations_per_language_have_dutch_labels_and_small_counts_suppressed(app):
+    store = StatisticsStore(app.extensions["wegwijs_db"])
+    for n in range(6):
+        store.save(stats(300 + n, language="tr"), [])
+    store.save(stats(400, language="uk"), [])
+    staff = browser(app, "staff")
+    page = staff.get(f"/portaal/statistiek{PERIOD}").data.decode()
+    assert 'id="talen"' in page and "Gesprekken per taal" in page and small_counts(page) == []
+    rows = list(
+        csv.reader(
+            io.StringIO(staff.get(f"/portaal/statistiek/talen.csv{PERIOD}").data.decode()), delimiter=";"
+        )
+    )
+    # The fixture's 13 conversations never switched: Dutch.
+    assert rows[1:] == [
+        ["Nederlands", "13"],
+        ["Engels", SUPPRESSED],
+        ["Turks", "6"],
+        ["Arabisch", SUPPRESSED],
+        ["Pools", SUPPRESSED],
+        ["Oekraïens", SUPPRESSED],
+        ["Totaal gesprekken", "20"],
+    ]
+    chart = staff.get(f"/portaal/statistiek/talen.svg{PERIOD}").data.decode()
+    assert "Oekraïens" in chart and "&lt;5" in chart
 
 
 def test_staff_cannot_open_handoffs_or_free_text(app, store_url):
