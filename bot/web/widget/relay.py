@@ -102,6 +102,16 @@ class RasaRelay:
         events = tracker.get("events") if isinstance(tracker, dict) else None
         return replies_after(events or [], message_id)
 
+    def tracker(self, conversation_id: str) -> dict:
+        """The conversation's tracker as Rasa's HTTP API gives it (slots, events since the last restart),
+        read for the printable summary (bot/web/widget/summary.py). A conversation Rasa does not hold
+        (erased at session end) comes back without events: Rasa's read stores nothing for it."""
+        path = f"/conversations/{quote(conversation_id, safe='')}/tracker?include_events=AFTER_RESTART"
+        tracker = self._call("get", path, conversation_id, headers=self._api_auth(conversation_id))
+        if not isinstance(tracker, dict):
+            raise RelayError("bad_reply")
+        return tracker
+
     def _api_auth(self, conversation_id: str) -> Dict[str, str]:
         claims = {
             "user": {"username": conversation_id, "role": "user"},

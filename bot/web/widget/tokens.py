@@ -72,3 +72,61 @@ class ConversationTokens:
         except ExpiredToken:
             return None
         return conversation.id if conversation else None
+
+
+# --- Links to the printable summary (bot/web/widget/summary.py) ---------------------------------------
+# A link is a URL: it can end up in the browser's history, a proxy's log or a printout's footer. So it
+# is signed apart from the conversation token (a link can never be used to write into the conversation,
+# nor a conversation token as a link), it holds only the conversation's random id, its language (for
+# the page that says a link expired) and when it was made, and it works for a quarter of an hour.
+SUMMARY_SALT = "wegwijs-widget-summary-link-v1"
+SUMMARY_LINK_SECONDS = 15 * 60
+# Web servers' clocks may differ a little: a link made "in the future" by this much is still good.
+CLOCK_SKEW_SECONDS = 60
+
+
+class SummaryLink(NamedTuple):
+    conversation_id: str
+    language: str
+
+
+class ExpiredLink(Exception):
+    """A link this edge signed, made longer ago than its lifetime."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(language)
+        self.language = language
+
+
+class SummaryLinks:
+    def __init__(self, secret_key: str, seconds: float = SUMMARY_LINK_SECONDS) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt=SUMMARY_SALT)
+        self.seconds = seconds
+
+    def issue(self, conversation_id: str, language: str, now: Optional[float] = None) -> str:
+        now = time.time() if now is None else now
+        return self._serializer.dumps([conversation_id, language, int(now)])
+
+    def read(self, token: object, now: Optional[float] = None) -> Optional[SummaryLink]:
+        """The link's conversation and language; None for anything this edge did not sign; ExpiredLink
+        when it is too old (or dated further in the future than clocks differ)."""
+        if not isinstance(token, str) or len(token) > 300:
+            return None
+        try:
+            value = self._serializer.loads(token)
+        except BadSignature:
+            return None
+        if not (
+            isinstance(value, list)
+            and len(value) == 3
+            and isinstance(value[0], str)
+            and value[0].startswith(PREFIX)
+            and isinstance(value[1], str)
+            and isinstance(value[2], int)
+        ):
+            return None
+        conversation_id, language, made = value
+        now = time.time() if now is None else now
+        if not -CLOCK_SKEW_SECONDS <= now - made <= self.seconds:
+            raise ExpiredLink(language)
+        return SummaryLink(conversation_id, language)

@@ -7,13 +7,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from bot import catalogue
-from bot.contract import LANGUAGES
+from bot.contract import DUTCH, LANGUAGES
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
 from bot.web.rate_limiter import limiter
+from bot.web.widget import summary as take_along
 from bot.web.widget.limits import (
     Busy,
     conversation_key,
@@ -24,12 +25,14 @@ from bot.web.widget.limits import (
     too_many,
 )
 from bot.web.widget.relay import RasaRelay, RelayError
-from bot.web.widget.tokens import ExpiredToken
+from bot.web.widget.tokens import SUMMARY_LINK_SECONDS, ExpiredLink, ExpiredToken, SummaryLinks
 
 # The widget's script, served with its texts from the catalogue put in where the script marks them.
 SCRIPT_FILE = Path(__file__).resolve().parent / "static" / "wegwijs.js"
 TEXTS_SLOT = "/*@texts*/ {} /*@end*/"
-API_PATHS = ("/widget/api/conversations", "/widget/api/messages")
+API_PATHS = ("/widget/api/conversations", "/widget/api/messages", "/widget/api/summary-link")
+# The printable summary (bot/web/widget/summary.py), opened from the widget with a short-lived link.
+SUMMARY_PATH = "/widget/summary"
 # The widget waits this much longer than the edge waits for Rasa, so it hears the edge's own answer.
 CLIENT_MARGIN_SECONDS = 5
 
@@ -40,6 +43,12 @@ PAGE_POLICY = (
     "frame-ancestors 'self'"
 )
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+# The printable summary: the pages' policy, never in a frame, no forms.
+SUMMARY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 RELAY_STATUS = {"timeout": 504, "unreachable": 502, "bad_reply": 502}
 # A larger body is not read to its end: the connection is closed instead.
 DRAINED_AT_MOST = 1024 * 1024
@@ -165,9 +174,84 @@ def send_message():
         return _error(error.kind, RELAY_STATUS[error.kind])
     # Never silence: a turn that showed nothing still tells the resident what to do. A new token,
     # "used now": the conversation's idle time starts again.
-    return jsonify(
-        replies=replies or [{"text": service_message("no_reply")}], token=tokens().issue(conversation)
-    )
+    answer = {
+        "replies": replies or [{"text": service_message("no_reply")}],
+        "token": tokens().issue(conversation),
+    }
+    # The intake summary was shown: a link to print it (no personal data in it, see summary_link()).
+    language = take_along.summary_language(replies)
+    if language is not None:
+        answer.update(_summary_link(conversation.id, language))
+    return jsonify(answer)
+
+
+def summary_links() -> SummaryLinks:
+    return SummaryLinks(_settings().secret_key)
+
+
+def _summary_link(conversation_id: str, language: str) -> Dict[str, object]:
+    """A path on this server (the widget puts its server in front) and how long it works."""
+    token = summary_links().issue(conversation_id, language)
+    return {
+        "summary_url": url_for("widget.summary_page", t=token),
+        "summary_expires_in": SUMMARY_LINK_SECONDS,
+    }
+
+
+@blueprint.post(API_PATHS[2])
+@limiter.shared_limit(per_address, scope="widget-address")
+@limiter.limit(per_conversation, key_func=conversation_key)
+def summary_link():
+    """A fresh link to the printable summary, for the conversation token in the body: the widget asks
+    when the link it was given has expired. The link holds the conversation's random id, its language and
+    the time; the page itself checks that the conversation still holds a summary."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error("invalid_message", 400)
+    try:
+        conversation = tokens().read(body.get("token"))
+    except ExpiredToken:
+        return _error("expired", 401)
+    if conversation is None:
+        return _error("invalid_token", 403)
+    language = body.get("language")
+    return jsonify(_summary_link(conversation.id, language if language in LANGUAGES else DUTCH))
+
+
+def _summary_notice(reason: str, language: str, status: int):
+    columns = take_along.notice_columns(reason, language)
+    return render_template("widget/summary.html", columns=columns, first=columns[0], notice=True), status
+
+
+@blueprint.get(SUMMARY_PATH)
+@limiter.shared_limit(per_address, scope="widget-address")
+def summary_page():
+    """The resident's intake summary to print, in their language and in Dutch; read from Rasa each time,
+    so an erased conversation (or an ended session) shows nothing, only that it is gone."""
+    settings = _settings()
+    try:
+        link = summary_links().read(request.args.get("t"))
+    except ExpiredLink as expired:
+        return _summary_notice(
+            take_along.EXPIRED, expired.language if expired.language in LANGUAGES else DUTCH, 404
+        )
+    if link is None:
+        return _summary_notice(take_along.EXPIRED, DUTCH, 404)
+    language = link.language if link.language in LANGUAGES else DUTCH
+    relay = RasaRelay(settings.rasa_url, settings.widget_relay_timeout, settings.rasa_token)
+    try:
+        with relay_slot():
+            tracker = relay.tracker(link.conversation_id)
+    except Busy:
+        return _summary_notice(take_along.UNREACHABLE, language, 503)
+    except RelayError as error:
+        current_app.logger.warning("widget summary: tracker read failed: %s", error.kind)
+        return _summary_notice(take_along.UNREACHABLE, language, RELAY_STATUS[error.kind])
+    found = take_along.take_along(tracker, settings.retention.session_minutes)
+    if found is None:
+        return _summary_notice(take_along.GONE, language, 404)
+    columns = take_along.columns(found, _municipality().name)
+    return render_template("widget/summary.html", columns=columns, first=columns[0], notice=False)
 
 
 @blueprint.errorhandler(413)
@@ -183,6 +267,14 @@ def body_too_large(_exception):
 def security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     if request.endpoint in ("widget.static", "widget.script"):
+        return response
+    if request.endpoint == "widget.summary_page":
+        # A resident's own words: never cached, never indexed, and the link (in the address) never
+        # passed on as a referrer.
+        response.headers["Content-Security-Policy"] = SUMMARY_POLICY
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
     api = request.path in API_PATHS
     response.headers["Content-Security-Policy"] = API_POLICY if api else PAGE_POLICY

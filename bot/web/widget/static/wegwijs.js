@@ -323,6 +323,7 @@
     const body = el("div", { class: "ww-bubble" });
     if (message.who === "bot") renderBotText(body, message.text || "");
     else body.append(el("p", {}, message.text));
+    if (message.summaryUrl) body.append(summaryLinkNode(message));
     item.append(body);
     if (synth && message.who === "bot" && message.text) {
       const readButton = el("button", { type: "button", class: "ww-read" }, texts.readAloud);
@@ -333,6 +334,50 @@
       item.append(readButton);
     }
     return item;
+  }
+
+  // --- the summary to take along (bot/web/widget/summary.py) ------------------------------------
+  // Under the summary's question: a link to the printable summary, in the resident's language and in
+  // Dutch. The server gives a short-lived link; an older one is renewed on the click.
+  const SUMMARY_MARGIN_MS = 60000;
+
+  function summaryLinkNode(message) {
+    const paragraph = el("p", { class: "ww-summary" });
+    const link = el("a", { href: server + message.summaryUrl, target: "_blank", rel: "noopener noreferrer" },
+      texts.summaryLink);
+    link.append(" ", el("span", { class: "ww-sr-only" }, texts.newWindow));
+    link.addEventListener("click", (event) => {
+      if (Date.now() < (message.summaryUntil || 0)) return; // still good: the browser opens it
+      event.preventDefault();
+      renewSummaryLink(message);
+    });
+    paragraph.append(link);
+    return paragraph;
+  }
+
+  /** A new link for this conversation, shown in a window opened on the click itself (no pop-up blocker). */
+  async function renewSummaryLink(message) {
+    const opened = window.open("", "_blank");
+    try {
+      const answer = await postJson("/widget/api/summary-link", { token: state.token, language: state.language });
+      keepSummaryLink(message, answer);
+      save();
+      renderAll();
+      if (opened) {
+        opened.opener = null;
+        opened.location.href = server + answer.summary_url;
+      } else {
+        window.open(server + answer.summary_url, "_blank", "noopener");
+      }
+    } catch (error) {
+      if (opened) opened.close();
+      failed(error);
+    }
+  }
+
+  function keepSummaryLink(message, answer) {
+    message.summaryUrl = answer.summary_url;
+    message.summaryUntil = Date.now() + (answer.summary_expires_in || 0) * 1000 - SUMMARY_MARGIN_MS;
   }
 
   // --- reading aloud (speech synthesis in the browser, see `synth`) ------------------------------
@@ -491,7 +536,7 @@
         { token: state.token, message_id: message.id, text: message.text, retry });
       state.pending = null;
       if (answer.token) state.token = answer.token; // renewed: the conversation's idle time starts again
-      receive(answer.replies || []);
+      receive(answer.replies || [], answer);
     } catch (error) {
       failed(error);
     } finally {
@@ -500,8 +545,10 @@
     }
   }
 
-  function receive(replies) {
+  function receive(replies, answer) {
     const messages = replies.map((r) => ({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: state.language }));
+    // The intake summary was shown: its link goes under the last reply (the summary's question).
+    if (answer && answer.summary_url && messages.length) keepSummaryLink(messages[messages.length - 1], answer);
     addMessages(messages);
     const spoken = messages.map((m) => m.text).filter(Boolean).join(" ");
     if (spoken) announce(texts.bot + " " + spoken);
