@@ -11,6 +11,7 @@ from actions import latest
 from actions.intake import SLOT_PREFIX, intake_from
 from bot import contract
 from bot.app_context import context
+from bot.conversation.language import conversation_language
 from bot.conversation.reply import Reply
 from bot.handoff.notifications import targets_for
 from bot.handoff.store import HandoffRecord, StoreUnavailable
@@ -135,4 +136,5 @@ class ActionSubmitHandoff(Action):
             consent_text=intake_replies.texts()["consent"],
             consent_at=datetime.fromisoformat(consent_at),
             notify=targets_for(receiving),
+            conversation_language=conversation_language(tracker.slots),
         )

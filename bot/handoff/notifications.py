@@ -3,8 +3,9 @@
 The outbox rows are written in the same transaction as the handoff (`HandoffStore.store`), so a
 handoff is never stored without its notifications, and the conversation never waits for a mail
 server. A worker (`bot notifications run`) sends what is due and retries failures with growing
-waits. Messages carry the reference, the urgency and a link: never a name, contact detail or the
-resident's own words.
+waits. Messages carry the reference, the urgency and a link (a mail also the conversation's language,
+so the organisation can send someone who speaks it): never a name, contact detail or the resident's
+own words.
 
 Mail goes over TLS whose certificate is checked (the system's store or WEGWIJS_SMTP_CA_FILE), with
 STARTTLS or implicit TLS; a server that does not offer STARTTLS gets nothing, and no password is
@@ -54,6 +55,8 @@ SEND_TIMEOUT_SECONDS = 10
 REPLAY_WINDOW_SECONDS = 300
 # One label per urgency code (and for "described", "unknown"), shared with the portal and the summary.
 URGENCY_TEXT = catalogue.entry("handoff.urgency", DUTCH)  # for staff: in Dutch
+# The Dutch name per language code, shared with the statistics and the portal.
+LANGUAGE_NAMES = catalogue.entry("dashboard.languages", DUTCH)
 
 
 def targets_for(organisation: Optional[Organisation]) -> Tuple[Tuple[str, str], ...]:
@@ -83,6 +86,8 @@ class Notice:
     link: str
     # The same for every attempt at one message, so a receiver that got it twice can tell.
     event_id: str = ""
+    # A language says nothing about who the resident is; it tells whom to send.
+    conversation_language: str = DUTCH
 
     def as_json(self) -> dict:
         return {
@@ -110,7 +115,13 @@ def _email(notice: Notice, to: str, settings: Settings) -> None:
     message["To"] = to
     urgency = URGENCY_TEXT.get(notice.urgency, URGENCY_TEXT["unknown"])
     message.set_content(
-        catalogue.text("handoff.mail.body", reference=notice.reference, urgency=urgency, link=notice.link)
+        catalogue.text(
+            "handoff.mail.body",
+            reference=notice.reference,
+            urgency=urgency,
+            conversation_language=LANGUAGE_NAMES.get(notice.conversation_language, LANGUAGE_NAMES[DUTCH]),
+            link=notice.link,
+        )
     )
     smtp = settings.smtp
     with _smtp_connection(smtp) as server:
@@ -209,6 +220,7 @@ def _claim_due(db: Database, now: datetime, limit: int) -> List[Any]:
             handoffs.c.reference,
             handoffs.c.organisation_id,
             handoffs.c.urgency,
+            handoffs.c.conversation_language,
             handoffs.c.created_at.label("handoff_created_at"),
         )
         .join(handoffs, handoffs.c.id == notifications.c.handoff_id)
@@ -247,6 +259,7 @@ def deliver_due(db: Database, settings: Settings, organisations: List[Organisati
             row.handoff_created_at,
             f"{settings.public_url}/portaal/aanmeldingen/{row.reference}",
             str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.public_url}/notifications/{row.id}")),
+            row.conversation_language,
         )
         try:
             if row.channel == "email":

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import and_, delete, exc, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.contract import NEW, WITHDRAWN
+from bot.contract import DUTCH, LANGUAGES, NEW, WITHDRAWN
 from bot.intake.steps import CONTACT_STEPS, FREE_TEXT_STEPS, Intake
 from bot.storage.database import Database, StoreUnavailable
 from bot.storage.schema import audit_log, handoff_events, handoffs, notifications
@@ -66,6 +66,9 @@ class HandoffRecord:
     # Where the receiving organisation wants to hear of it: (channel, target) pairs, sent by the
     # notification worker from the outbox that is written in the same transaction.
     notify: Tuple[Tuple[str, str], ...] = ()
+    # The language the resident spoke with the bot (a code of LANGUAGES): the supporter sees it, and
+    # knows the resident's own words are in it.
+    conversation_language: str = DUTCH
 
     def __post_init__(self) -> None:
         if not self.conversation_id or not self.idempotency_key:
@@ -78,6 +81,8 @@ class HandoffRecord:
             raise ValueError("a handoff needs the consent text the resident agreed to")
         if self.consent_at.tzinfo is None:
             raise ValueError("consent_at must be an aware datetime")
+        if self.conversation_language not in LANGUAGES:
+            raise ValueError(f"conversation_language must be one of {LANGUAGES}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class StoredHandoff:
     consent_at: datetime
     intake: Intake
     withdrawn_at: Optional[datetime] = None
+    conversation_language: str = DUTCH
     # The supporter's side; absent on a handoff just stored.
     id: Optional[int] = None
     assigned_account_id: Optional[int] = None
@@ -283,5 +289,6 @@ class HandoffStore(Database):
             "organisation_choice": record.organisation_choice,
             "consent_text": record.consent_text,
             "consent_at": record.consent_at.astimezone(timezone.utc),
+            "conversation_language": record.conversation_language,
             **intake,
         }

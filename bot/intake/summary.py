@@ -6,7 +6,7 @@ from typing import Dict, List, Tuple
 
 from bot import catalogue, contract
 from bot.conversation.life_domains import life_domains
-from bot.intake.steps import Intake
+from bot.intake.steps import FREE_TEXT_CHOICES, FREE_TEXT_STEPS, Intake
 
 
 # What the resident reads per step, in the language being spoken: the label, and readable values for
@@ -32,6 +32,13 @@ def readable(intake: Intake, step: str) -> str:
     if value is None:
         return catalogue.text("summary.not_given")
     return choices().get(step, {}).get(value, value)
+
+
+def in_own_words(intake: Intake, step: str) -> bool:
+    """True when the step's answer is what the resident typed, not the stored value of a button
+    ("geen", "Turks", an urgency code): shown as typed, in the language it was written in."""
+    value = intake.given(step)
+    return step in FREE_TEXT_STEPS and value is not None and value not in FREE_TEXT_CHOICES.values()
 
 
 def summary_lines(intake: Intake, steps: Tuple[str, ...]) -> List[str]:

@@ -89,6 +89,8 @@ handoffs = Table(
     Column("picked_up_at", UTCDateTime()),
     Column("closed_at", UTCDateTime()),
     Column("outcome", String(32)),
+    # The language the conversation was in (0007): a code of contract.LANGUAGES; rows from before, Dutch.
+    Column("conversation_language", String(8), nullable=False, server_default=contract.DUTCH),
     UniqueConstraint("reference", name="uq_handoffs_reference"),
     UniqueConstraint("conversation_id", "idempotency_key", name="uq_handoffs_conversation_key"),
     CheckConstraint(_in("status", contract.HANDOFF_STATUSES), name="ck_handoffs_status"),

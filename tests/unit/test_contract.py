@@ -132,7 +132,11 @@ def test_every_code_has_its_label_and_no_label_lacks_a_code():
     assert tuple(LABELS["role"]) == contract.ROLES
     assert tuple(LABELS["status"]) == contract.HANDOFF_STATUSES
     assert tuple(LABELS["urgency"]) == contract.URGENCIES
-    from bot.handoff.notifications import URGENCY_TEXT
+    # One Dutch name per language, for the statistics, the portal and the notification mail.
+    assert tuple(LABELS["language"]) == contract.LANGUAGES
+    from bot.handoff.notifications import LANGUAGE_NAMES, URGENCY_TEXT
+
+    assert LANGUAGE_NAMES == LABELS["language"]
     from bot.intake.summary import choices as summary_choices
 
     assert tuple(summary_choices()["urgency"]) == contract.URGENCIES

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import List, NamedTuple, Optional
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
@@ -13,8 +15,8 @@ from bot.access.permissions import Permission
 from bot.contract import NEW, URGENCIES
 from bot.conversation.life_domains import life_domains
 from bot.handoff import casework
+from bot.intake.summary import in_own_words, readable
 from bot.intake.summary import labels as summary_labels
-from bot.intake.summary import readable
 from bot.web.portal.auth import current_account, permission_required
 from bot.web.portal.labels import LABELS, MESSAGES
 
@@ -83,10 +85,23 @@ def _case_or_404(reference: str, purpose: str) -> casework.Case:
     return case
 
 
-def _summary(case: casework.Case) -> list:
-    """The summary as the resident confirmed it: the same labels and wording the bot showed."""
+class SummaryLine(NamedTuple):
+    label: str
+    value: str
+    # The resident's own words: the language they wrote in (lang="..." on the page). None for the
+    # Dutch wording of a coded answer.
+    written_in: Optional[str] = None
+
+
+def _summary(case: casework.Case) -> List[SummaryLine]:
+    """The summary as the resident confirmed it: the labels in Dutch, coded answers in the bot's Dutch
+    wording, the resident's own words as typed, in the conversation's language."""
     intake = case.handoff.intake
-    return [(label, readable(intake, step)) for step, label in summary_labels().items()]
+    language = case.handoff.conversation_language
+    return [
+        SummaryLine(label, readable(intake, step), language if in_own_words(intake, step) else None)
+        for step, label in summary_labels().items()
+    ]
 
 
 @blueprint.route("/aanmeldingen/<reference>")

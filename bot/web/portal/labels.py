@@ -1,5 +1,6 @@
 """Labels for coded values in the portal, and the short messages its pages show, from the text catalogue
-(bot/catalogue/nl/portal.yml; urgency from handoff.yml, the one label per code the mail and summary use)."""
+(bot/catalogue/nl/portal.yml; urgency from handoff.yml, the one label per code the mail and summary use;
+languages from dashboard.yml, the Dutch names the statistics and the mail use too)."""
 
 from bot import catalogue
 
@@ -10,6 +11,7 @@ LABELS = {
         for code, label in catalogue.entry("handoff.urgency").items()
         if code not in ("described", "unknown")
     },
+    "language": catalogue.entry("dashboard.languages"),
 }
 MESSAGES = catalogue.entry("portal.messages")
 

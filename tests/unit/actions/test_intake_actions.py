@@ -99,8 +99,8 @@ def test_organisations_are_offered_and_remembered():
     assert messages[-1]["buttons"][-1]["title"] == "Geen voorkeur"
 
 
-def submit(choice: str):
-    slots = {**FILLED, "intake_offered": ["geldwijs-voorbeeldstad", "meedenkers-voorbeeldstad"]}
+def submit(choice: str, **slots):
+    slots = {**FILLED, "intake_offered": ["geldwijs-voorbeeldstad", "meedenkers-voorbeeldstad"], **slots}
     tracker = tracker_after(user_event("choose", "", [{"entity": "choice", "value": choice}]), slots=slots)
     return run(ActionSubmitHandoff(), tracker)
 
@@ -121,6 +121,38 @@ def test_no_preference_stores_the_best_match(configured_store):
     submit("none")
     (stored,) = configured_store.latest()
     assert (stored.organisation_id, stored.organisation_choice) == ("geldwijs-voorbeeldstad", "matched")
+
+
+def test_the_handoff_carries_the_conversations_language(configured_store):
+    submit("none", language="tr")
+    (stored,) = configured_store.latest()
+    assert stored.conversation_language == "tr"
+    # The resident's own words are stored as typed, not translated.
+    assert stored.intake.situation == "Huur achter"
+
+
+def test_the_conversations_language_not_the_language_of_the_last_message(configured_store):
+    # The last message was clearly English, in a conversation that stayed Dutch: the handoff is Dutch.
+    english = [{"entity": "choice", "value": "none"}, {"entity": "message_language", "value": "en"}]
+    slots = {**FILLED, "intake_offered": ["geldwijs-voorbeeldstad"], "language": "nl"}
+    run(
+        ActionSubmitHandoff(),
+        tracker_after(user_event("choose", "no preference at all", english), slots=slots),
+    )
+    (stored,) = configured_store.latest()
+    assert stored.conversation_language == "nl"
+
+
+def test_a_conversation_without_a_language_or_an_unknown_one_is_dutch(configured_store):
+    assert (
+        ActionSubmitHandoff.record(tracker_after(user_event("choose"), slots=FILLED)).conversation_language
+        == "nl"
+    )
+    odd = {**FILLED, "language": "klingon"}
+    assert (
+        ActionSubmitHandoff.record(tracker_after(user_event("choose"), slots=odd)).conversation_language
+        == "nl"
+    )
 
 
 def test_without_consent_nothing_is_stored(configured_store):

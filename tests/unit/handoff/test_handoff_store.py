@@ -8,7 +8,9 @@ from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
@@ -25,7 +27,7 @@ from bot.handoff.store import (
 )
 from bot.intake.steps import SKIPPED, Intake
 from bot.settings import PROJECT_ROOT
-from bot.storage.database import MIGRATIONS_DIR
+from bot.storage.database import MIGRATIONS_DIR, Database
 from bot.storage.schema import metadata
 from tests.unit.conftest import POSTGRES_URL, UNREACHABLE_URL
 
@@ -152,6 +154,49 @@ def test_a_handoff_is_stored_and_read_back_with_every_field(store):
     assert read == stored
     assert read.intake.life_domains == ["geldzaken", "wonen"]
     assert read.intake.accessibility == SKIPPED
+
+
+def test_the_conversations_language_is_stored_and_read_back(store):
+    turkish = store.store(full_record(key="tr", conversation_language="tr"))
+    assert turkish.conversation_language == "tr"
+    assert store.get(turkish.reference) == turkish
+    assert store.get(turkish.reference).conversation_language == "tr"
+    # A record that names none was a conversation in Dutch.
+    dutch = store.store(full_record(key="nl"))
+    assert store.get(dutch.reference).conversation_language == "nl"
+    assert {h.reference: h.conversation_language for h in store.latest()} == {
+        turkish.reference: "tr",
+        dutch.reference: "nl",
+    }
+
+
+def test_handoffs_stored_before_there_were_languages_become_dutch(store_url):
+    database = Database(store_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", store_url.replace("%", "%%"))
+
+    def migrate(step, revision: str) -> None:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    handoff_store = HandoffStore(store_url)
+    try:
+        migrate(command.upgrade, "0006")
+        earlier = HandoffStore._row(full_record(), "WW-ABC234")
+        del earlier["conversation_language"]
+        with database.transaction() as session:
+            session.execute(handoffs.insert().values(**earlier))
+        handoff_store.migrate()
+        assert handoff_store.get("WW-ABC234").conversation_language == "nl"
+        migrate(command.downgrade, "0006")  # and back: the column goes, the handoff stays
+        migrate(command.upgrade, "head")
+        found = handoff_store.get("WW-ABC234")
+        assert found.conversation_language == "nl" and found.intake == full_record().intake
+    finally:
+        handoff_store.close()
+        database.close()
 
 
 def test_a_handoff_without_organisation_or_answers_is_stored(store):
@@ -328,3 +373,5 @@ def test_a_record_must_be_complete_and_consistent():
         full_record(consent_text="  ")
     with pytest.raises(ValueError, match="idempotency"):
         full_record(key="")
+    with pytest.raises(ValueError, match="conversation_language"):
+        full_record(conversation_language="Turks")  # a code of the contract, not a name

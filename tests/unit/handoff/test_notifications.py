@@ -103,8 +103,10 @@ def organisation(municipality, webhook_url=None):
     return first.copy(update={"notify": notify})
 
 
-def stored_with_targets(store, org, key="k1"):
-    return store.store(full_record(key=key, organisation_id=org.id, notify=notifications.targets_for(org)))
+def stored_with_targets(store, org, key="k1", **changes):
+    return store.store(
+        full_record(key=key, organisation_id=org.id, notify=notifications.targets_for(org), **changes)
+    )
 
 
 def test_an_email_with_the_reference_and_no_personal_data_reaches_the_smtp_server(
@@ -122,9 +124,27 @@ def test_an_email_with_the_reference_and_no_personal_data_reaches_the_smtp_serve
     assert mail["To"] == "aanmeldingen@meedenkers.example" and handoff.reference in mail["Subject"]
     assert f"https://wegwijs.example/portaal/aanmeldingen/{handoff.reference}" in body
     assert "Urgentie: zie het portaal" in body  # the resident described it in their own words
+    assert "Taal van het gesprek: Nederlands" in body
     for detail in PERSONAL:
         assert detail not in raw.decode()
     assert notifications.deliver_due(store, settings_for(controller), [org]) == 0  # sent once
+
+
+def test_the_mail_names_the_conversations_language_and_still_no_personal_data(
+    store, smtp_server, municipality
+):
+    controller, inbox = smtp_server
+    org = organisation(municipality)
+    stored_with_targets(store, org, conversation_language="tr")
+
+    assert notifications.deliver_due(store, settings_for(controller), [org]) == 1
+
+    [raw] = inbox.messages
+    body = message_from_bytes(raw).get_payload(decode=True).decode()
+    # By its Dutch name, the one the portal and the statistics show.
+    assert "Taal van het gesprek: Turks" in body and "Taal van het gesprek: tr" not in body
+    for detail in PERSONAL:
+        assert detail not in raw.decode()
 
 
 def test_a_signed_webhook_is_retried_after_a_failure_and_the_failure_is_visible(

@@ -92,6 +92,86 @@ def test_a_supporter_logs_in_sees_the_handoff_picks_it_up_and_closes_it(app, db,
     assert handoff.reference not in browser.get("/portaal/aanmeldingen").data.decode()
 
 
+TURKISH_SITUATION = "Annemin borçları var ve anlamadığı mektuplar alıyor."
+TURKISH_GOAL = "Faturalara genel bir bakış."
+
+
+def turkish_handoff(store_url):
+    """A handoff from a conversation in Turkish: the resident's own words as they typed them; the
+    buttons they pressed stored as the intake stores them (codes, and "Turks" for the language step)."""
+    from bot.handoff.store import HandoffStore
+    from bot.intake.steps import SKIPPED, Intake
+    from tests.unit.handoff.test_handoff_store import full_record
+
+    intake = Intake(
+        relation="ouder",
+        life_domains=["geldzaken"],
+        situation=TURKISH_SITUATION,
+        goal=TURKISH_GOAL,
+        network="geen",
+        urgency="urgent",
+        language="Turks",
+        accessibility=SKIPPED,
+        contact_method="phone",
+        contact_detail=PHONE,
+    )
+    store = HandoffStore(store_url)
+    stored = store.store(
+        full_record(
+            conversation_id="conv-tr",
+            key="tr",
+            organisation_id=ORG_A,
+            intake=intake,
+            conversation_language="tr",
+        )
+    )
+    store.close()
+    return stored
+
+
+def test_the_case_page_shows_the_language_and_marks_the_residents_words_with_it(app, db, store_url):
+    handoff = turkish_handoff(store_url)
+    browser = browser_for(app, db, "supporter", ORG_A)
+    page = f"/portaal/aanmeldingen/{handoff.reference}"
+    for path in (page, f"{page}/afdrukken"):
+        detail = browser.get(path).data.decode()
+        assert "Gesprekstaal: Turks" in detail
+        # Shown as typed, marked with their language, followed by a note in Dutch.
+        for words in (TURKISH_SITUATION, TURKISH_GOAL):
+            assert (
+                f'<span lang="tr" dir="auto">{words}</span> <small class="written-in">in het Turks geschreven</small>'
+                in detail
+            )
+        assert detail.count('lang="tr"') == detail.count("in het Turks geschreven") == 2
+        # The labels, and the Dutch wording of what the resident chose by button, stay Dutch and unmarked.
+        assert "<dt>Wat er speelt</dt>" in detail and "<dt>Taal</dt><dd>Turks</dd>" in detail
+        assert "<dd>voor uw vader of moeder</dd>" in detail and "<dd>zo snel mogelijk</dd>" in detail
+        assert "<dd>geen</dd>" in detail and "<dd>niet ingevuld</dd>" in detail
+
+
+def test_a_dutch_conversation_is_marked_dutch_without_a_note(app, db, handoff):
+    browser = browser_for(app, db, "supporter", ORG_A)
+    detail = browser.get(f"/portaal/aanmeldingen/{handoff.reference}").data.decode()
+    assert "Gesprekstaal: Nederlands" in detail
+    assert f'<span lang="nl" dir="auto">{SITUATION}' in detail and "geschreven" not in detail
+
+
+def test_a_withdrawn_handoff_keeps_its_language_but_has_no_words_to_mark(app, db, store_url):
+    from bot.handoff.store import HandoffStore
+
+    handoff = turkish_handoff(store_url)
+    store = HandoffStore(store_url)
+    store.withdraw(handoff.reference)
+    store.close()
+    detail = (
+        browser_for(app, db, "supporter", ORG_A)
+        .get(f"/portaal/aanmeldingen/{handoff.reference}")
+        .data.decode()
+    )
+    assert "Gesprekstaal: Turks" in detail and TURKISH_SITUATION not in detail
+    assert 'lang="tr"' not in detail and "geschreven" not in detail
+
+
 def test_closing_without_a_reason_is_refused(app, db, handoff):
     browser = browser_for(app, db, "supporter", ORG_A)
     page = f"/portaal/aanmeldingen/{handoff.reference}"
