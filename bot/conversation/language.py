@@ -30,7 +30,7 @@ from bot.conversation.reply import Button, Reply
 # Below these, identification is unreliable (docs/languages.md has the measurements).
 MIN_LETTERS = 12
 MIN_WORDS = 3
-SURE = 0.9
+SURE = 0.95
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")

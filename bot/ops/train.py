@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, List, Optional, Sequence, TextIO
 
 DEFAULT_LOG = Path("build") / "train.log"
-EXPECTED = "about 3-4 minutes on 2 cores"
+EXPECTED = "about 7 minutes on 2 cores"
 
 
 def elapsed(seconds: float) -> str:

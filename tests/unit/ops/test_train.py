@@ -3,7 +3,7 @@
 import io
 import sys
 
-from bot.ops.train import elapsed, run_with_progress
+from bot.ops.train import EXPECTED, elapsed, run_with_progress
 
 
 def child(code: str):
@@ -24,7 +24,7 @@ def test_success_writes_the_log_and_says_how_long(tmp_path):
     assert code == 0
     text = out.getvalue()
     assert "\r" not in text  # CI: no terminal, no carriage returns
-    assert text.startswith("Training the model (about 3-4 minutes on 2 cores); Rasa's log: ")
+    assert text.startswith(f"Training the model ({EXPECTED}); Rasa's log: ")
     assert "  training ... 0 s\n" in text  # one line per interval
     assert text.splitlines()[-1] == "Model trained in 0 s."
     assert "rasa chatter" not in text
