@@ -296,3 +296,9 @@ def test_the_served_widget_script_carries_the_catalogue_texts_of_every_language(
     for language in contract.LANGUAGES:
         assert catalogue.text("widget.script.launcher", language) in served
         assert catalogue.text("language.name", language) in served
+
+
+@pytest.mark.parametrize("language", [code for code in contract.LANGUAGES if code != contract.DUTCH])
+def test_texts_only_staff_read_are_not_kept_in_other_languages(language):
+    """Staff read Dutch: a translation of a staff text would never be shown, and would go stale."""
+    assert [leaf for leaf in _leaves(catalogue.catalogue(language)) if catalogue.staff_only(leaf)] == []
