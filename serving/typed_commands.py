@@ -13,10 +13,12 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.contract import LANGUAGES
+from bot.conversation.language import choose_payload
 from bot.conversation.text import as_text_unless_offered
 
-# The widget's own "Opnieuw beginnen" control: offered in every conversation.
-ALWAYS_OFFERED = frozenset({"/restart"})
+# The widget's own controls, offered in every conversation: "Opnieuw beginnen" and the language picker.
+ALWAYS_OFFERED = frozenset({"/restart", *(choose_payload(language) for language in LANGUAGES)})
 
 
 def _offered_payloads(tracker: DialogueStateTracker) -> Set[str]:

@@ -109,7 +109,8 @@ def language_in(entities: Iterable[Mapping[str, Any]]) -> Optional[str]:
     return None
 
 
-def _choose(language: str) -> str:
+def choose_payload(language: str) -> str:
+    """The command that switches to a language: the offer's buttons and the widget's picker send it."""
     return '/%s{"%s": "%s"}' % (CHOOSE_LANGUAGE, LANGUAGE_ENTITY, language)
 
 
@@ -118,8 +119,8 @@ def offer(offered: str, current: str) -> Reply:
     return Reply(
         catalogue.text("language.offer", offered),
         [
-            Button(catalogue.text("language.offer_yes", offered), _choose(offered)),
-            Button(catalogue.text("language.offer_no", offered), _choose(current)),
+            Button(catalogue.text("language.offer_yes", offered), choose_payload(offered)),
+            Button(catalogue.text("language.offer_no", offered), choose_payload(current)),
         ],
     )
 
@@ -132,5 +133,5 @@ def picker(current: str) -> Reply:
     """Every language by its own name, for "can we speak another language?" without saying which."""
     return Reply(
         catalogue.text("language.picker", current),
-        [Button(catalogue.text("language.name", language), _choose(language)) for language in LANGUAGES],
+        [Button(catalogue.text("language.name", language), choose_payload(language)) for language in LANGUAGES],
     )

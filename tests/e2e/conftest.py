@@ -36,12 +36,14 @@ class Servers:
         # Conversations recorded by the tracker store `make run` uses (endpoints.yml), in a file of the
         # test's own, for the statistics tests.
         self.tracker_db = tmp / "tracker.db"
-        tracker_store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
+        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
         self.endpoints.write_text(
             yaml.safe_dump(
                 {
                     "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
-                    "tracker_store": {**tracker_store, "db": str(self.tracker_db)},
+                    "tracker_store": {**endpoints["tracker_store"], "db": str(self.tracker_db)},
+                    # the responses in the language of the turn, as `make run` has them
+                    "nlg": endpoints["nlg"],
                 }
             )
         )

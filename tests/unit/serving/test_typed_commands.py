@@ -53,3 +53,11 @@ def test_after_an_undone_turn_the_buttons_before_it_are_still_offered():
 
 def test_the_widgets_restart_control_is_always_offered():
     assert read_as("/restart", UserUttered("hallo"), BotUttered("Hoi")) == "/restart"
+
+
+def test_the_widgets_language_picker_is_always_offered_and_nothing_else_of_its_kind():
+    picked = '/choose_language{"language": "ar"}'
+    assert read_as(picked, UserUttered("hallo"), BotUttered("Hoi")) == picked
+    assert read_as('/choose_language{"language": "xx"}', UserUttered("hallo"), BotUttered("Hoi")) != (
+        '/choose_language{"language": "xx"}'
+    )
