@@ -25,12 +25,15 @@ from bot.conversation.language import language_in, turn_language
 
 
 class LanguageResponses(TemplatedNaturalLanguageGenerator):
+    """Dutch from `self.responses` (Rasa sets them again when it loads a model: agent.py), the other
+    languages from the catalogue."""
+
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None):
-        dutch = (domain or Domain.empty()).responses
-        super().__init__(dutch)
-        self._by_language: Dict[str, TemplatedNaturalLanguageGenerator] = {
-            language: TemplatedNaturalLanguageGenerator(dutch if language == DUTCH else responses(language))
+        super().__init__((domain or Domain.empty()).responses)
+        self._others: Dict[str, TemplatedNaturalLanguageGenerator] = {
+            language: TemplatedNaturalLanguageGenerator(responses(language))
             for language in LANGUAGES
+            if language != DUTCH
         }
 
     async def generate(
@@ -39,4 +42,5 @@ class LanguageResponses(TemplatedNaturalLanguageGenerator):
         message = tracker.latest_message
         slots = tracker.current_slot_values()
         language = turn_language(slots, language_in(message.entities if message else []))
-        return self._by_language[language].generate_from_slots(utter_action, slots, output_channel, **kwargs)
+        generator = self if language == DUTCH else self._others[language]
+        return generator.generate_from_slots(utter_action, slots, output_channel, **kwargs)

@@ -49,3 +49,12 @@ def test_buttons_keep_their_payloads_in_every_language(domain):
         reply = answer(domain, "utter_offer_intake", SlotSet("language", language), UserUttered("x"))
         assert [b["payload"] for b in reply["buttons"]] == ["/start_intake", "/deny"]
         assert reply["buttons"][0]["title"] != "Ja, graag"
+
+
+def test_dutch_follows_the_responses_rasa_sets_after_loading_a_model(domain):
+    """Rasa creates the generator before the model's domain is known and sets `responses` later."""
+    generator = LanguageResponses(domain=None)
+    generator.responses = domain.responses
+    tracker = DialogueStateTracker.from_events("resident", [UserUttered("hallo")], slots=domain.slots)
+    reply = asyncio.run(generator.generate("utter_crisis", tracker, "rest"))
+    assert reply["text"] == dutch(domain, "utter_crisis")
