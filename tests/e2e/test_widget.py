@@ -611,8 +611,9 @@ def test_each_message_has_its_language_and_direction(page, servers):
     attributes = messages.evaluate_all(
         "items => items.map(i => [i.getAttribute('lang'), i.getAttribute('dir')])"
     )
-    # dir auto: the browser takes the direction from the text itself (a message may be in another language)
-    assert set(map(tuple, attributes)) == {("nl", "auto")}
+    assert set(map(tuple, attributes)) == {("nl", "ltr")}
+    # the text takes its direction from its own letters (a message may be in another language)
+    assert set(page.locator(".ww-bubble").evaluate_all("items => items.map(i => i.dir)")) == {"auto"}
 
 
 LANGUAGE_NAMES = {
@@ -640,7 +641,9 @@ def test_a_conversation_in_turkish_from_the_picker_to_an_answer(page, servers):
     widget = Widget(page)
     widget.open()
     choose_language(widget, "tr")  # before the first message
-    expect(page.locator(".ww-msg--bot").last).to_have_text(catalogue.text("language.switched", "tr"))
+    expect(page.locator(".ww-msg--bot .ww-bubble").last).to_have_text(
+        catalogue.text("language.switched", "tr")
+    )
     expect(page.get_by_label(catalogue.text("widget.script.inputLabel", "tr"))).to_be_visible()
     expect(page.get_by_role("button", name=catalogue.text("widget.script.send", "tr"))).to_be_visible()
     answer = widget.say("Bu hizmet ücretli mi, para ödemem gerekiyor mu?")

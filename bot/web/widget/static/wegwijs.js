@@ -316,11 +316,12 @@
 
   // --- rendering ---------------------------------------------------------------------------------
   function messageNode(message) {
-    // lang, so a screen reader pronounces the message in its own language; dir from the text itself
-    // (a message may be in another language than the conversation's).
-    const item = el("li", { class: "ww-msg ww-msg--" + message.who, lang: message.lang || DEFAULT_LANG, dir: "auto" });
+    // lang and dir, so a screen reader pronounces the message in its own language; the text itself
+    // takes its direction from its own letters (a message may be in another language than the conversation's).
+    const language = message.lang || DEFAULT_LANG;
+    const item = el("li", { class: "ww-msg ww-msg--" + message.who, lang: language, dir: direction(language) });
     item.append(el("span", { class: "ww-sr-only" }, message.who === "bot" ? texts.bot : texts.you));
-    const body = el("div", { class: "ww-bubble" });
+    const body = el("div", { class: "ww-bubble", dir: "auto" });
     if (message.who === "bot") renderBotText(body, message.text || "");
     else body.append(el("p", {}, message.text));
     if (message.summaryUrl) body.append(summaryLinkNode(message));
