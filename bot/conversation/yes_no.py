@@ -74,7 +74,8 @@ def polarity(intent: str, text: str) -> str:
         answer = YES
     elif words.opposite and words.opposite.search(plain):
         answer = NO
-    elif words.default:
+    elif words.default and _VERB_FIRST.match(plain):
+        # Only a Dutch yes/no question ("moet ik ..."): a question mark alone may be any language's.
         answer = words.default
     else:
         return OPEN
