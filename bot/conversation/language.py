@@ -133,5 +133,8 @@ def picker(current: str) -> Reply:
     """Every language by its own name, for "can we speak another language?" without saying which."""
     return Reply(
         catalogue.text("language.picker", current),
-        [Button(catalogue.text("language.name", language), choose_payload(language)) for language in LANGUAGES],
+        [
+            Button(catalogue.text("language.name", language), choose_payload(language))
+            for language in LANGUAGES
+        ],
     )
