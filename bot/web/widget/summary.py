@@ -18,6 +18,7 @@ from datetime import date
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from bot import catalogue, contract
+from bot.conversation.language import conversation_language, text_direction
 from bot.intake.steps import Intake
 from bot.intake.summary import labels, readable
 from bot.privacy import erasure
@@ -51,18 +52,9 @@ class Column:
     rows: List[Tuple[str, str]]  # (label, what the resident said)
 
 
-def conversation_language(slots: Dict[str, object]) -> str:
-    language = slots.get(contract.LANGUAGE_SLOT)
-    return language if isinstance(language, str) and language in contract.LANGUAGES else contract.DUTCH
-
-
 def page_languages(language: str) -> List[str]:
     """The resident's language first, then Dutch (for the municipality); Dutch alone when it is Dutch."""
     return [language] if language == contract.DUTCH else [language, contract.DUTCH]
-
-
-def direction(language: str) -> str:
-    return "rtl" if language in contract.RIGHT_TO_LEFT else "ltr"
 
 
 def _current_session(events: Iterable[object]) -> List[dict]:
@@ -139,7 +131,7 @@ def columns(summary: TakeAlong, municipality: str, today: Optional[date] = None)
             made.append(
                 Column(
                     language=language,
-                    direction=direction(language),
+                    direction=text_direction(language),
                     name=catalogue.text("language.name"),
                     texts=_page_texts(municipality, today),
                     rows=[(labels()[step], readable(summary.intake, step)) for step in summary.steps],
@@ -164,7 +156,7 @@ def notice_columns(reason: str, language: str) -> List[Column]:
             made.append(
                 Column(
                     language=each,
-                    direction=direction(each),
+                    direction=text_direction(each),
                     name=catalogue.text("language.name"),
                     texts={"title": catalogue.text("widget.summary_page.title"), "notice": notices[reason]},
                     rows=[],

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 
 from bot import catalogue
 from bot.contract import DUTCH, LANGUAGES
+from bot.conversation.language import text_direction
 from bot.conversation.service_replies import service_message
 from bot.conversation.text import MESSAGE_ID, within_limit_at_the_door
 from bot.web.rate_limiter import limiter
@@ -71,6 +72,17 @@ def _error(code: str, status: int):
     return jsonify(error=code), status
 
 
+def _conversation_in(body: dict):
+    """The conversation of the body's token, or the answer refusing it."""
+    try:
+        conversation = tokens().read(body.get("token"))
+    except ExpiredToken:
+        return None, _error("expired", 401)  # the widget offers to start again (text key `expired`)
+    if conversation is None:
+        return None, _error("invalid_token", 403)
+    return conversation, None
+
+
 @blueprint.before_request
 def refuse_other_origins():
     """CORS only stops a browser from reading the answer; an API call from a page elsewhere is refused outright."""
@@ -85,11 +97,14 @@ def refuse_other_origins():
 
 
 def widget_texts(language: str) -> Dict[str, str]:
-    """What the script shows in one language: its own texts, the language's name and the picker's label."""
+    """What the script shows in one language: its own texts, the language's name, the picker's label and
+    the language's direction."""
     return {
         **catalogue.entry("widget.script", language),
         "languageName": catalogue.text("language.name", language),
         "languagePicker": catalogue.text("language.picker", language),
+        # not a text: the direction the language is written in (the contract's, so the script keeps no list)
+        "direction": text_direction(language),
     }
 
 
@@ -146,12 +161,9 @@ def send_message():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error("invalid_message", 400)
-    try:
-        conversation = tokens().read(body.get("token"))
-    except ExpiredToken:
-        return _error("expired", 401)  # the widget offers to start again (text key `expired`)
-    if conversation is None:
-        return _error("invalid_token", 403)
+    conversation, refused = _conversation_in(body)
+    if refused:
+        return refused
     text, message_id = body.get("text"), body.get("message_id")
     if (
         not isinstance(text, str)
@@ -208,12 +220,9 @@ def summary_link():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error("invalid_message", 400)
-    try:
-        conversation = tokens().read(body.get("token"))
-    except ExpiredToken:
-        return _error("expired", 401)
-    if conversation is None:
-        return _error("invalid_token", 403)
+    conversation, refused = _conversation_in(body)
+    if refused:
+        return refused
     language = body.get("language")
     return jsonify(_summary_link(conversation.id, language if language in LANGUAGES else DUTCH))
 

@@ -27,7 +27,6 @@
   const FALLBACK_MAX_LENGTH = 2000;
   // The conversation's language: chosen in the picker (or on the bot's offer), kept with the conversation.
   const DEFAULT_LANG = "nl";
-  const RIGHT_TO_LEFT = ["ar"];
   const SPEECH_LANGS = { nl: "nl-NL", en: "en-GB", tr: "tr-TR", ar: "ar", pl: "pl-PL", uk: "uk-UA" };
   const CHOOSE_LANGUAGE = /^\/choose_language\{"language": ?"([a-z]{2})"\}$/;
   // Text sizes: the widget's font size is 1rem times --ww-scale; everything inside is in em.
@@ -297,7 +296,7 @@
 
   // --- language ----------------------------------------------------------------------------------
   function direction(language) {
-    return RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+    return (ALL_TEXTS[language] && ALL_TEXTS[language].direction) || "ltr";
   }
 
   /** Rewrites the widget in `language`; `tell`: also ask the bot to go on in it (the picker). */
